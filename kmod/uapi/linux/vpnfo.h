@@ -15,6 +15,20 @@
 /* UDP port of the probe socket (both roles: prober and reflector). */
 #define VPNFO_PROBE_PORT	4499
 
+/*
+ * reqid of the fail-closed fallback policy. Userspace installs, under the
+ * per-peer out policies of each selector, one lowest-priority out policy
+ * with no mark and a template "proto esp mode transport reqid
+ * VPNFO_FALLBACK_REQID" for which no SA ever exists. While the module runs
+ * it accepts the kernel's acquire for that template, so unmarked lookups
+ * get a blackhole route (local sockets can still send; the module then
+ * steers each packet by mark); without the module the lookup fails. Either
+ * way nothing matching a tunnel selector leaves in plaintext. An "action
+ * block" policy would make local senders fail with EPERM before the module
+ * ever sees their packets.
+ */
+#define VPNFO_FALLBACK_REQID	0x76706e66	/* "vpnf" */
+
 #define VPNFO_NAME_MAX		16	/* including the NUL */
 #define VPNFO_KEY_MIN		16
 #define VPNFO_KEY_MAX		64
