@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vpnfoctl monitor [--count N] [--timeout DUR]: one line per event. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <netlink/netlink.h>
+
+#include "commands.h"
+#include "genl.h"
+#include "log.h"
+#include "output.h"
+#include "parse.h"
+
+struct monitor {
+	uint32_t count;		/* stop after this many, 0 = never */
+	uint32_t seen;
+};
+
+static int monitor_event(struct nl_msg *msg, void *arg)
+{
+	struct monitor *m = arg;
+	struct event_info e;
+
+	if (m->count && m->seen >= m->count)
+		return 0;
+	/* A malformed event is reported and skipped, not fatal. */
+	if (genl_event_parse(msg, &e)) {
+		log_error("malformed event skipped");
+		return 0;
+	}
+	if (output_json)
+		event_json_line(stdout, &e);
+	else
+		event_print(stdout, &e);
+	fflush(stdout);
+	m->seen++;
+	return 0;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int monitor_args(int argc, char **argv, struct monitor *m,
+			uint64_t *timeout_us)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (i + 1 >= argc ||
+		    (strcmp(argv[i], "--count") && strcmp(argv[i], "--timeout"))) {
+			log_error("%s argument '%s'",
+				  i + 1 >= argc ? "incomplete" : "unknown",
+				  argv[i]);
+			return -EINVAL;
+		}
+		if (!strcmp(argv[i], "--count")) {
+			if (parse_u32(argv[i + 1], "count", 1, UINT32_MAX,
+				      &m->count))
+				return -EINVAL;
+		} else if (parse_duration_us(argv[i + 1], "timeout",
+					     timeout_us) || !*timeout_us) {
+			if (!*timeout_us)
+				log_error("invalid timeout '%s'", argv[i + 1]);
+			return -EINVAL;
+		}
+		i++;
+	}
+	return 0;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor m = { 0 };
+	uint64_t timeout_us = 0, deadline = 0;
+	struct genl_client c;
+	int ret;
+
+	if (monitor_args(argc, argv, &m, &timeout_us))
+		return 2;
+	if (genl_open(&c))
+		return 1;
+	ret = genl_subscribe(&c, VPNFO_MCGRP_EVENTS);
+	if (ret)
+		goto cleanup;
+	if (timeout_us)
+		deadline = now_us() + timeout_us;
+	while (!m.count || m.seen < m.count) {
+		int wait_ms = -1;
+
+		if (deadline) {
+			uint64_t now = now_us();
+
+			if (now >= deadline)
+				break;
+			/* Round up: never spin on a sub-millisecond rest. */
+			wait_ms = (int)((deadline - now + 999) / 1000 > INT_MAX ?
+					INT_MAX : (deadline - now + 999) / 1000);
+		}
+		ret = genl_wait(&c, wait_ms, monitor_event, &m);
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0) {
+			log_error("monitor: %s", strerror(-ret));
+			goto cleanup;
+		}
+	}
+	ret = 0;
+	/* Asked for N events and the time ran out first: a failure. */
+	if (m.count && m.seen < m.count) {
+		log_error("monitor: timed out after %u of %u events", m.seen,
+			  m.count);
+		ret = -ETIMEDOUT;
+	}
+cleanup:
+	genl_close(&c);
+	return ret ? 1 : 0;
+}

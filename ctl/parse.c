@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Argument parsers. Each refuses the whole value rather than the longest
+ * valid prefix (strtoul would read "10x" as 10) and names the bad value.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "log.h"
+#include "parse.h"
+
+/* Reads an unsigned decimal, or hex with "0x", with no sign or spaces. */
+static int parse_ull(const char *s, bool allow_hex, unsigned long long *out,
+		     const char **end)
+{
+	int base = 10;
+	char *e;
+
+	if (allow_hex && (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+		base = 16;
+		if (!isxdigit((unsigned char)s[2]))
+			return -EINVAL;
+	} else if (!isdigit((unsigned char)s[0])) {
+		return -EINVAL;
+	}
+	errno = 0;
+	*out = strtoull(s, &e, base);
+	if (errno)
+		return -EINVAL;
+	*end = e;
+	return 0;
+}
+
+int parse_u32(const char *s, const char *what, uint32_t min, uint32_t max,
+	      uint32_t *out)
+{
+	unsigned long long v;
+	const char *end;
+
+	if (parse_ull(s, true, &v, &end) || *end) {
+		log_error("invalid %s '%s'", what, s);
+		return -EINVAL;
+	}
+	if (v < min || v > max) {
+		log_error("invalid %s '%s' (%u..%u)", what, s, min, max);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int addr_read(const char *s, struct ctl_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->bytes) == 1) {
+		a->family = AF_INET;
+		a->len = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a->bytes) == 1) {
+		a->family = AF_INET6;
+		a->len = 16;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_addr(const char *s, struct ctl_addr *a)
+{
+	if (addr_read(s, a)) {
+		log_error("invalid address '%s'", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int parse_prefix(const char *s, struct ctl_prefix *p)
+{
+	char buf[CTL_PREFIXSTRLEN];
+	unsigned long long plen;
+	const char *end;
+	char *slash;
+
+	if (strlen(s) >= sizeof(buf))
+		goto invalid;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	if (addr_read(buf, &p->addr))
+		goto invalid;
+	if (!slash) {
+		/* A bare address is a host prefix, as with `ip xfrm`. */
+		p->plen = p->addr.len * 8;
+		return 0;
+	}
+	if (parse_ull(slash + 1, false, &plen, &end) || *end ||
+	    plen > p->addr.len * 8u)
+		goto invalid;
+	p->plen = (uint8_t)plen;
+	return 0;
+invalid:
+	log_error("invalid prefix '%s'", s);
+	return -EINVAL;
+}
+
+int parse_duration_us(const char *s, const char *what, uint64_t *us)
+{
+	unsigned long long v, mult;
+	const char *end;
+
+	if (parse_ull(s, false, &v, &end))
+		goto invalid;
+	if (!strcmp(end, "us"))
+		mult = 1;
+	else if (!*end || !strcmp(end, "ms"))
+		mult = 1000;	/* a bare number means milliseconds */
+	else if (!strcmp(end, "s"))
+		mult = 1000000;
+	else
+		goto invalid;
+	if (v > UINT64_MAX / mult)
+		goto invalid;
+	*us = v * mult;
+	return 0;
+invalid:
+	log_error("invalid %s '%s'", what, s);
+	return -EINVAL;
+}
+
+int parse_name(const char *s, const char *what)
+{
+	size_t len = strlen(s);
+	size_t i;
+
+	if (!len || len >= VPNFO_NAME_MAX)
+		goto invalid;
+	/* Printable and without blanks, so that tables and shells stay sane. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			goto invalid;
+	return 0;
+invalid:
+	log_error("invalid %s '%s' (1..%d printable characters)", what, s,
+		  VPNFO_NAME_MAX - 1);
+	return -EINVAL;
+}
+
+static int hex_val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The key itself is never echoed: messages name only where it came from. */
+static int key_hex_read(const char *text, const char *origin, uint8_t *key,
+			size_t *len)
+{
+	size_t digits = 0;
+	int hi = -1;
+	const char *p;
+
+	for (p = text; *p; p++) {
+		int v;
+
+		if (isspace((unsigned char)*p))
+			continue;
+		v = hex_val((unsigned char)*p);
+		if (v < 0) {
+			log_error("invalid key in %s: not a hex digit at offset %zu",
+				  origin, (size_t)(p - text));
+			goto fail;
+		}
+		if (digits >= VPNFO_KEY_MAX * 2) {
+			digits++;
+			continue;
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			key[digits / 2] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+		digits++;
+	}
+	if (digits < VPNFO_KEY_MIN * 2 || digits > VPNFO_KEY_MAX * 2 ||
+	    digits % 2) {
+		log_error("invalid key in %s: %zu hex digits, need an even number in %d..%d",
+			  origin, digits, VPNFO_KEY_MIN * 2, VPNFO_KEY_MAX * 2);
+		goto fail;
+	}
+	*len = digits / 2;
+	return 0;
+fail:
+	explicit_bzero(key, VPNFO_KEY_MAX);
+	return -EINVAL;
+}
+
+int parse_key_hex(const char *text, uint8_t *key, size_t *len)
+{
+	return key_hex_read(text, "argument", key, len);
+}
+
+int parse_key_file(const char *path, uint8_t *key, size_t *len)
+{
+	/* 128 digits fit many times over, with room for newlines and spaces. */
+	char buf[4096], origin[PATH_MAX + 2];
+	size_t used = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		log_error("cannot open key file '%s': %s", path, strerror(errno));
+		return ret;
+	}
+	for (;;) {
+		n = read(fd, buf + used, sizeof(buf) - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			log_error("cannot read key file '%s': %s", path,
+				  strerror(errno));
+			goto cleanup;
+		}
+		if (!n)
+			break;
+		used += (size_t)n;
+		if (used == sizeof(buf) - 1) {
+			log_error("key file '%s' is too large", path);
+			ret = -EFBIG;
+			goto cleanup;
+		}
+	}
+	buf[used] = '\0';
+	if (memchr(buf, '\0', used)) {
+		log_error("invalid key in '%s': binary data", path);
+		ret = -EINVAL;
+		goto cleanup;
+	}
+	snprintf(origin, sizeof(origin), "'%s'", path);
+	ret = key_hex_read(buf, origin, key, len);
+cleanup:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return ret;
+}
+
+int addr_format(const struct ctl_addr *a, char *buf, size_t size)
+{
+	if (!inet_ntop(a->family, a->bytes, buf, (socklen_t)size))
+		return -errno;
+	return 0;
+}
+
+int addr_from_bytes(const void *data, size_t len, struct ctl_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (len == 4)
+		a->family = AF_INET;
+	else if (len == 16)
+		a->family = AF_INET6;
+	else
+		return -EBADMSG;
+	a->len = (uint8_t)len;
+	memcpy(a->bytes, data, len);
+	return 0;
+}
+
+static int sel_put(struct nl_msg *msg, char **val)
+{
+	struct ctl_prefix src, dst;
+	struct nlattr *nest;
+
+	if (parse_prefix(val[0], &src) || parse_prefix(val[1], &dst))
+		return -EINVAL;
+	if (src.addr.family != dst.addr.family) {
+		log_error("invalid selector '%s %s': mixes IPv4 and IPv6",
+			  val[0], val[1]);
+		return -EINVAL;
+	}
+	nest = nla_nest_start(msg, VPNFO_A_SELECTOR);
+	if (!nest ||
+	    nla_put(msg, VPNFO_SEL_A_SRC, src.addr.len, src.addr.bytes) ||
+	    nla_put_u8(msg, VPNFO_SEL_A_SRC_PLEN, src.plen) ||
+	    nla_put(msg, VPNFO_SEL_A_DST, dst.addr.len, dst.addr.bytes) ||
+	    nla_put_u8(msg, VPNFO_SEL_A_DST_PLEN, dst.plen))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int dur_put(struct nl_msg *msg, const struct arg_spec *spec,
+		   const char *val)
+{
+	uint64_t us, v;
+	const char *unit = spec->type == ARG_DUR_MS ? "ms" : "us";
+
+	if (parse_duration_us(val, spec->kw, &us))
+		return -EINVAL;
+	v = us;
+	if (spec->type == ARG_DUR_MS) {
+		if (us % 1000) {
+			log_error("invalid %s '%s' (whole milliseconds)",
+				  spec->kw, val);
+			return -EINVAL;
+		}
+		v = us / 1000;
+	}
+	if (v < spec->min || v > spec->max) {
+		log_error("invalid %s '%s' (%u%s..%u%s)", spec->kw, val,
+			  spec->min, unit, spec->max, unit);
+		return -EINVAL;
+	}
+	return nla_put_u32(msg, spec->attr, (uint32_t)v) ? -EMSGSIZE : 0;
+}
+
+static int arg_put(struct nl_msg *msg, const struct arg_spec *spec, char **val)
+{
+	uint8_t key[VPNFO_KEY_MAX];
+	struct ctl_addr addr;
+	uint32_t u;
+	size_t len;
+	int ret;
+
+	switch (spec->type) {
+	case ARG_U32:
+		if (parse_u32(val[0], spec->kw, spec->min, spec->max, &u))
+			return -EINVAL;
+		return nla_put_u32(msg, spec->attr, u) ? -EMSGSIZE : 0;
+	case ARG_ADDR:
+		if (parse_addr(val[0], &addr))
+			return -EINVAL;
+		return nla_put(msg, spec->attr, addr.len, addr.bytes) ?
+			-EMSGSIZE : 0;
+	case ARG_DUR_US:
+	case ARG_DUR_MS:
+		return dur_put(msg, spec, val[0]);
+	case ARG_KEY_FILE:
+		ret = parse_key_file(val[0], key, &len);
+		if (!ret && nla_put(msg, spec->attr, (int)len, key))
+			ret = -EMSGSIZE;
+		explicit_bzero(key, sizeof(key));
+		return ret;
+	case ARG_SEL:
+		return sel_put(msg, val);
+	}
+	return -EINVAL;
+}
+
+int name_put(struct nl_msg *msg, int attr, const char *s, const char *what)
+{
+	if (parse_name(s, what))
+		return -EINVAL;
+	return nla_put_string(msg, attr, s) ? -EMSGSIZE : 0;
+}
+
+int args_put(struct nl_msg *msg, const struct arg_spec *specs, size_t nspecs,
+	     int argc, char **argv)
+{
+	unsigned int count[32] = { 0 };
+	size_t j;
+	int i, ret;
+
+	if (nspecs > sizeof(count) / sizeof(count[0]))
+		return -E2BIG;
+	for (i = 0; i < argc;) {
+		const struct arg_spec *spec = NULL;
+		int nval;
+
+		for (j = 0; j < nspecs; j++) {
+			if (!strcmp(argv[i], specs[j].kw)) {
+				spec = &specs[j];
+				break;
+			}
+		}
+		if (!spec) {
+			log_error("unknown argument '%s'", argv[i]);
+			return -EINVAL;
+		}
+		nval = spec->type == ARG_SEL ? 2 : 1;
+		if (argc - i - 1 < nval) {
+			log_error("'%s' needs %s", spec->kw,
+				  nval == 2 ? "two values" : "a value");
+			return -EINVAL;
+		}
+		if (spec->type == ARG_SEL) {
+			if (count[j] >= spec->max) {
+				log_error("too many '%s' (at most %u)",
+					  spec->kw, spec->max);
+				return -EINVAL;
+			}
+		} else if (count[j]) {
+			log_error("'%s' given twice", spec->kw);
+			return -EINVAL;
+		}
+		ret = arg_put(msg, spec, argv + i + 1);
+		if (ret == -EMSGSIZE)
+			log_error("request too large at '%s'", spec->kw);
+		if (ret)
+			return ret;
+		count[j]++;
+		i += 1 + nval;
+	}
+	for (j = 0; j < nspecs; j++) {
+		if (specs[j].required && !count[j]) {
+			log_error("missing '%s'", specs[j].kw);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
