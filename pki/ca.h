@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Certificate authority operations on OpenSSL 3: keys, roots, CSR checks,
+ * issuance, CRLs. Keys at rest are encrypted PKCS#8. */
+#ifndef PKI_CA_H
+#define PKI_CA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+enum ca_kind { CA_KIND_CLIENT, CA_KIND_GATEWAY, CA_KIND_SERVICE };
+
+#define CA_SERIAL_HEX 48
+#define CA_FP_HEX 65
+
+/* type: "ec" (P-256), "ec-p384", "rsa" (3072), "rsa-2048", "rsa-4096". */
+int ca_key_generate(const char *type, EVP_PKEY **out);
+/* A short name for the key's algorithm and size: "ec-p256", "rsa-3072"... */
+int ca_key_kind(EVP_PKEY *key, char *out, size_t n);
+int ca_root_create(EVP_PKEY *key, const char *cn, int days, X509 **out);
+
+int ca_key_encrypt(EVP_PKEY *key, const char *pass, char **pem);
+int ca_key_decrypt(const char *pem, const char *pass, EVP_PKEY **out);
+int ca_key_to_pem(EVP_PKEY *key, char **pem); /* unencrypted, for a 0600 file */
+
+int ca_cert_to_pem(X509 *cert, char **pem);
+int ca_cert_from_pem(const char *pem, size_t n, X509 **out);
+int ca_cert_serial(X509 *cert, char out[CA_SERIAL_HEX]);
+int ca_cert_fingerprint(X509 *cert, char out[CA_FP_HEX]);
+/* The subject's single CN, or -EINVAL. */
+int ca_cert_cn(X509 *cert, char *out, size_t n);
+
+/* PEM or DER PKCS#10 in; the request's own signature is checked. */
+int ca_csr_parse(const void *p, size_t n, X509_REQ **out, char *why, size_t whylen);
+/* The subject must be exactly CN=<cn>; the key kind must be listed in
+ * key_types (NULL-terminated). */
+int ca_csr_check(X509_REQ *req, const char *cn, const char *const *key_types,
+		 char *why, size_t whylen);
+
+/* Issues a certificate for pub with subject CN=cn, valid [now, now+days).
+ * sans (NULL-terminated, may be NULL): IP addresses or DNS names. */
+int ca_issue(X509 *cacert, EVP_PKEY *cakey, EVP_PKEY *pub, const char *cn, int days,
+	     enum ca_kind kind, const char *const *sans, X509 **out);
+
+struct ca_revoked {
+	const char *serial;	/* hex */
+	int64_t at;
+	int reason;
+};
+
+int ca_crl_create(X509 *cacert, EVP_PKEY *cakey, const struct ca_revoked *rev, size_t n,
+		  int days, X509_CRL **out);
+
+/* Chain check of leaf against the single trusted root, at the current
+ * time, for TLS client use. */
+int ca_verify_leaf(X509 *root, X509 *leaf, char *why, size_t whylen);
+
+/* A fresh random secret, hex encoded, for encrypting CA keys. */
+int ca_secret_generate(char out[65]);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers shared by the pki tools: logging, buffers, files, encodings. */
+#ifndef PKI_UTIL_H
+#define PKI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+extern int log_verbose;
+
+void log_msg(int level, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define LOG_ERR 0
+#define LOG_INFO 1
+#define LOG_DEBUG 2
+#define pr_err(...) log_msg(LOG_ERR, __func__, __VA_ARGS__)
+#define pr_info(...) log_msg(LOG_INFO, __func__, __VA_ARGS__)
+#define pr_debug(...) log_msg(LOG_DEBUG, __func__, __VA_ARGS__)
+
+/* A growable byte string, always NUL-terminated. */
+struct sbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+int sbuf_add(struct sbuf *b, const void *p, size_t n);
+int sbuf_addstr(struct sbuf *b, const char *s);
+int sbuf_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Wipes the contents before freeing: buffers may hold secrets. */
+void sbuf_free(struct sbuf *b);
+
+int file_read(const char *path, size_t max, struct sbuf *out);
+/* Writes atomically (temp + rename) with the given mode. */
+int file_write(const char *path, const void *p, size_t n, unsigned int mode);
+
+int b64_encode(const void *p, size_t n, struct sbuf *out);
+int b64_decode(const char *s, size_t n, struct sbuf *out);
+void hex_encode(const void *p, size_t n, char *out);
+
+/* Compare secrets without an early exit. */
+bool mem_equal_ct(const void *a, const void *b, size_t n);
+
+int64_t time_now(void);
+double time_mono(void);
+
+#endif
