@@ -53,6 +53,11 @@ static int nle_to_errno(int nle)
 
 int genl_open(struct genl_client *c)
 {
+	return genl_open_family(c, VPNFO_GENL_NAME);
+}
+
+int genl_open_family(struct genl_client *c, const char *name)
+{
 	int one = 1, ret;
 
 	memset(c, 0, sizeof(*c));
@@ -73,11 +78,11 @@ int genl_open(struct genl_client *c)
 	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 	nl_socket_enable_msg_peek(c->sk);
-	ret = genl_ctrl_resolve(c->sk, VPNFO_GENL_NAME);
+	ret = genl_ctrl_resolve(c->sk, name);
 	if (ret < 0) {
 		ret = nle_to_errno(ret);
 		log_error("generic netlink family '%s' not found (is vpnfo.ko loaded?): %s",
-			  VPNFO_GENL_NAME, strerror(-ret));
+			  name, strerror(-ret));
 		goto cleanup;
 	}
 	c->family = ret;

@@ -22,6 +22,8 @@ struct genl_client {
 typedef int (*genl_reply_fn)(struct nl_msg *msg, void *arg);
 
 int genl_open(struct genl_client *c);
+/* Any family: the unit tests talk to the kernel's own "nlctrl". */
+int genl_open_family(struct genl_client *c, const char *name);
 void genl_close(struct genl_client *c);
 
 /*
