@@ -1,0 +1,567 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The vpnfo failover lab: namespaces, links, static SAs, the echo server,
+# captures, ways to fail a gateway, bounded waits and TAP output.
+# Sourced by every selftests/test-*.sh; needs bash, root, iproute2, and for
+# the real thing a kernel with ESP and vpnfo.ko (run it in QEMU through
+# scripts/vm-run).
+#
+#   client --c-gwN/gwN-c--> gwN (N = 1, 2, 3) --gwN-l/l-gwN--> lan
+#
+# Namespaces are "${LAB_PREFIX}client", "${LAB_PREFIX}gw1", ... so that two
+# labs can run at once; every function works on the lab named by the
+# current LAB_PREFIX (bash lets a test say `LAB_PREFIX=b- lab_fail 1 link`).
+# LAB_FAMILY (4 or 6) chooses inner and outer addresses of a lab at setup.
+
+set -u
+
+VPNFO_ROOT=${VPNFO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VPNFOCTL=${VPNFOCTL:-$VPNFO_ROOT/ctl/vpnfoctl}
+LAB_TOOLS=${LAB_TOOLS:-$VPNFO_ROOT/build/selftests}
+LAB_PREFIX=${LAB_PREFIX:-}
+LAB_FAMILY=${LAB_FAMILY:-4}
+LAB_TUNNEL=${LAB_TUNNEL:-t1}
+LAB_ECHO_PORT=7
+LAB_MARK_MASK=0xff00
+LAB_FALLBACK_REQID=0x76706e66	# VPNFO_FALLBACK_REQID, uapi/linux/vpnfo.h
+# Probe settings of every peer; a test may override them before lab_setup.
+LAB_PEER_OPTS=${LAB_PEER_OPTS:-}
+LAB_HOLD=${LAB_HOLD:-}
+
+LAB_TMP=$(mktemp -d /tmp/vpnfo-lab.XXXXXX)
+LAB_PIDS=()
+LAB_LABS=()
+LAB_DMESG_START=$(dmesg 2>/dev/null | wc -l)
+
+# ---------------------------------------------------------------- TAP
+
+tap_count=0
+tap_failures=0
+
+echo "TAP version 13"
+
+ok() {
+	tap_count=$((tap_count + 1))
+	echo "ok $tap_count - $*"
+}
+
+not_ok() {
+	tap_count=$((tap_count + 1))
+	tap_failures=$((tap_failures + 1))
+	echo "not ok $tap_count - $*"
+}
+
+# check NAME CMD ARGS...: one TAP line, ok when CMD succeeds.
+check() {
+	local name=$1
+
+	shift
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name"
+	fi
+}
+
+skip() {
+	tap_count=$((tap_count + 1))
+	echo "ok $tap_count - $1 # SKIP $2"
+}
+
+# The whole file cannot run here (no ESP, no module, not root): kselftest's
+# skip status.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
+diag() {
+	echo "# $*"
+}
+
+# tap_done: the trailing plan and the exit status.
+tap_done() {
+	echo "1..$tap_count"
+	[ "$tap_failures" -eq 0 ]
+	exit $?
+}
+
+# ---------------------------------------------------------------- helpers
+
+# wait_for SECONDS CMD ARGS...: poll CMD every 0.1 s until it succeeds;
+# 1 if it never did. Bounded: the deadline is checked after every try.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# lab_ns NAME: the namespace of NAME (client, gw1, gw2, gw3, lan).
+lab_ns() {
+	echo "${LAB_PREFIX}$1"
+}
+
+# in_ns NAME CMD ARGS...
+in_ns() {
+	local ns
+
+	ns=$(lab_ns "$1")
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+vctl() {
+	in_ns client "$VPNFOCTL" "$@"
+}
+
+# lab_bg NAME CMD ARGS...: start CMD in the background, stdout and stderr
+# to $LAB_TMP/NAME.out/.err; remembered so that cleanup ends it.
+lab_bg() {
+	local name=$1
+
+	shift
+	"$@" >"$LAB_TMP/$name.out" 2>"$LAB_TMP/$name.err" &
+	LAB_PIDS+=($!)
+	echo $! >"$LAB_TMP/$name.pid"
+}
+
+lab_bg_pid() {
+	cat "$LAB_TMP/$1.pid"
+}
+
+# lab_bg_wait NAME: wait for a background command to end by itself.
+lab_bg_wait() {
+	wait "$(lab_bg_pid "$1")" 2>/dev/null
+}
+
+lab_bg_stop() {
+	local pid
+
+	pid=$(lab_bg_pid "$1")
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+lab_cleanup() {
+	local pid p n
+
+	for pid in "${LAB_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for p in "${LAB_LABS[@]}"; do
+		for n in client gw1 gw2 gw3 lan; do
+			ip netns del "$p$n" 2>/dev/null
+		done
+	done
+	rm -rf "$LAB_TMP"
+}
+trap lab_cleanup EXIT
+
+# lab_require: skip the file unless this machine can run the lab for real.
+# MODULE=0 lab_require checks for everything but the module.
+lab_require() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	command -v ip >/dev/null || skip_all "iproute2 not installed"
+	command -v tcpdump >/dev/null || skip_all "tcpdump not installed"
+	command -v jq >/dev/null || skip_all "jq not installed"
+	[ -x "$LAB_TOOLS/udp-echo" ] && [ -x "$LAB_TOOLS/udp-stream" ] ||
+		{ echo "# $LAB_TOOLS/udp-echo missing: make -C selftests" >&2; exit 1; }
+	# Load what the lab uses up front: an autoload in the middle of a
+	# test is slow under TCG and, on a cold guest, can fail.
+	modprobe -qa esp4 esp6 xfrm_user dummy veth sch_netem nf_tables \
+		2>/dev/null
+	lab_esp_works || skip_all "kernel has no ESP (run inside scripts/vm-run)"
+	if [ "${MODULE:-1}" = 1 ]; then
+		[ -d /sys/module/vpnfo ] || skip_all "vpnfo.ko not loaded"
+		[ -x "$VPNFOCTL" ] ||
+			{ echo "# $VPNFOCTL missing: build ctl" >&2; exit 1; }
+	fi
+}
+
+lab_esp_works() {
+	local ns="vpnfo-esp-probe-$$" rc
+
+	ip netns add "$ns" 2>/dev/null || return 1
+	ip -n "$ns" xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+		spi 0x1 mode tunnel aead 'rfc4106(gcm(aes))' \
+		0x0000000000000000000000000000000000000000 128 2>/dev/null
+	rc=$?
+	ip netns del "$ns"
+	return $rc
+}
+
+# ---------------------------------------------------------------- addresses
+
+# lab_addrs: set the address variables of the current LAB_FAMILY.
+#   CIN client inner, CIN_PLEN; PFX protected prefix; SRV the server;
+#   gw_inner N, wan_client N, wan_gw N, lan_gw N, lan_srv N; LINK_PLEN.
+lab_addrs() {
+	if [ "$LAB_FAMILY" = 6 ]; then
+		CIN=2001:db8:c::100 CIN_PLEN=128 PFX=2001:db8:100::/64
+		SRV=2001:db8:100::64 LINK_PLEN=64 HOST_PLEN=128 IPF=-6
+	else
+		CIN=192.0.2.100 CIN_PLEN=32 PFX=203.0.113.0/24
+		SRV=203.0.113.100 LINK_PLEN=24 HOST_PLEN=32 IPF=-4
+	fi
+}
+
+gw_inner() { [ "$LAB_FAMILY" = 6 ] && echo "2001:db8:100::$1" || echo "203.0.113.$1"; }
+wan_client() { [ "$LAB_FAMILY" = 6 ] && echo "2001:db8:$1::2" || echo "198.18.$1.2"; }
+wan_gw() { [ "$LAB_FAMILY" = 6 ] && echo "2001:db8:$1::1" || echo "198.18.$1.1"; }
+lan_gw() { [ "$LAB_FAMILY" = 6 ] && echo "2001:db8:f:$1::1" || echo "198.19.$1.1"; }
+lan_srv() { [ "$LAB_FAMILY" = 6 ] && echo "2001:db8:f:$1::2" || echo "198.19.$1.2"; }
+
+# Distinct SPIs and keys per direction and gateway.
+spi_up() { printf '0x%x' $((0x1000 + $1)); }		# client -> gwN
+spi_down() { printf '0x%x' $((0x2000 + $1)); }		# gwN -> client
+sa_key() { printf '0x%02x%02x%036d' "$1" "$2" 0; }	# 160 bits incl. salt
+
+# ---------------------------------------------------------------- the lab
+
+# lab_sa_cmds N: ip -batch lines for the two SAs between client and gwN.
+lab_sa_cmds() {
+	local n=$1
+
+	echo "xfrm state add src $(wan_client "$n") dst $(wan_gw "$n") proto esp" \
+		"spi $(spi_up "$n") reqid $n mode tunnel" \
+		"aead rfc4106(gcm(aes)) $(sa_key "$n" 1) 128"
+	echo "xfrm state add src $(wan_gw "$n") dst $(wan_client "$n") proto esp" \
+		"spi $(spi_down "$n") reqid $n mode tunnel" \
+		"aead rfc4106(gcm(aes)) $(sa_key "$n" 2) 128"
+}
+
+lab_build_client() {
+	local n c
+
+	c=$(lab_ns client)
+	{
+		echo "link set lo up"
+		echo "link add up0 type dummy"
+		echo "link set up0 up"
+		if [ "$LAB_FAMILY" = 6 ]; then
+			echo "addr add $CIN/$CIN_PLEN dev up0 nodad"
+		else
+			echo "addr add $CIN/$CIN_PLEN dev up0"
+		fi
+		for n in 1 2 3; do
+			echo "link set c-gw$n up"
+			echo "addr add $(wan_client "$n")/$LINK_PLEN dev c-gw$n nodad"
+		done
+		echo "route add $PFX dev up0 src $CIN"
+		for n in 1 2 3; do
+			lab_sa_cmds "$n"
+			echo "xfrm policy add src $CIN/$CIN_PLEN dst $PFX dir out" \
+				"priority 100 mark $((0x100 * n)) mask $LAB_MARK_MASK" \
+				"tmpl src $(wan_client "$n") dst $(wan_gw "$n")" \
+				"proto esp reqid $n mode tunnel"
+		done
+		# Fail closed: no mark (module gone, or nothing steered the
+		# packet) ends here, on a template no SA will ever match.
+		echo "xfrm policy add src $CIN/$CIN_PLEN dst $PFX dir out" \
+			"priority 1000 tmpl proto esp reqid $LAB_FALLBACK_REQID" \
+			"mode transport"
+		# One inbound policy for every peer: wildcard template.
+		echo "xfrm policy add src $PFX dst $CIN/$CIN_PLEN dir in" \
+			"tmpl proto esp mode tunnel"
+		echo "xfrm policy add src $PFX dst $CIN/$CIN_PLEN dir fwd" \
+			"tmpl proto esp mode tunnel"
+	} | lab_batch "$c"
+}
+
+# lab_batch NS: run ip -batch lines from stdin in NS; IPv4 has no nodad.
+lab_batch() {
+	if [ "$LAB_FAMILY" = 6 ]; then
+		cat
+	else
+		sed 's/ nodad$//'
+	fi | ip "$IPF" -n "$1" -batch - ||
+		{ echo "# ip -batch failed in $1" >&2; return 1; }
+}
+
+lab_build_gw() {
+	local n=$1 g
+
+	g=$(lab_ns "gw$n")
+	{
+		echo "link set lo up"
+		echo "addr add $(gw_inner "$n")/$HOST_PLEN dev lo"
+		echo "link set gw$n-c up"
+		echo "addr add $(wan_gw "$n")/$LINK_PLEN dev gw$n-c nodad"
+		echo "link set gw$n-l up"
+		echo "addr add $(lan_gw "$n")/$LINK_PLEN dev gw$n-l nodad"
+		echo "route add $SRV/$HOST_PLEN via $(lan_srv "$n") dev gw$n-l"
+		echo "route add $CIN/$CIN_PLEN via $(wan_client "$n") dev gw$n-c"
+		lab_sa_cmds "$n"
+		echo "xfrm policy add src $CIN/$CIN_PLEN dst $PFX dir in" \
+			"tmpl src $(wan_client "$n") dst $(wan_gw "$n")" \
+			"proto esp reqid $n mode tunnel"
+		echo "xfrm policy add src $CIN/$CIN_PLEN dst $PFX dir fwd" \
+			"tmpl src $(wan_client "$n") dst $(wan_gw "$n")" \
+			"proto esp reqid $n mode tunnel"
+		echo "xfrm policy add src $PFX dst $CIN/$CIN_PLEN dir out" \
+			"tmpl src $(wan_gw "$n") dst $(wan_client "$n")" \
+			"proto esp reqid $n mode tunnel"
+	} | lab_batch "$g"
+}
+
+lab_build_lan() {
+	local n l
+
+	l=$(lab_ns lan)
+	{
+		echo "link set lo up"
+		echo "addr add $SRV/$HOST_PLEN dev lo"
+		for n in 1 2 3; do
+			echo "link set l-gw$n up"
+			echo "addr add $(lan_srv "$n")/$LINK_PLEN dev l-gw$n nodad"
+			echo "route add $CIN/$CIN_PLEN via $(lan_gw "$n") dev l-gw$n metric $n"
+			# The echo answers out of the ingress link (IP_PKTINFO):
+			# make that link's route the one a lookup with that
+			# oif finds, whatever the metrics say.
+			echo "rule add oif l-gw$n table $((100 + n)) pref 100"
+			echo "route add $CIN/$CIN_PLEN via $(lan_gw "$n") dev l-gw$n table $((100 + n))"
+		done
+	} | lab_batch "$l"
+}
+
+# lab_sysctl NAME KEY=VALUE...
+lab_sysctl() {
+	local name=$1
+
+	shift
+	in_ns "$name" sysctl -qw "$@" >/dev/null
+}
+
+# lab_build: namespaces, links, addresses, routes, SAs and policies, and
+# the echo server; no vpnfo configuration. Registered for cleanup.
+lab_build() {
+	local n p=$LAB_PREFIX
+
+	lab_addrs
+	LAB_LABS+=("$p")
+	for n in client gw1 gw2 gw3 lan; do
+		ip netns add "$p$n" || return 1
+	done
+	for n in 1 2 3; do
+		ip link add c-gw$n netns "${p}client" type veth \
+			peer gw$n-c netns "${p}gw$n" || return 1
+		ip link add gw$n-l netns "${p}gw$n" type veth \
+			peer l-gw$n netns "${p}lan" || return 1
+	done
+	# No reverse-path filter: replies legitimately come back on another
+	# link than the one a route lookup would pick.
+	for n in client gw1 gw2 gw3 lan; do
+		lab_sysctl "$n" net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0 \
+			net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+	lab_build_client || return 1
+	for n in 1 2 3; do
+		lab_build_gw "$n" || return 1
+	done
+	lab_build_lan || return 1
+	for n in client lan gw1 gw2 gw3; do
+		in_ns "$n" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
+	done
+	lab_bg "${p}echo" in_ns lan "$LAB_TOOLS/udp-echo" -p "$LAB_ECHO_PORT" -t 900
+}
+
+# lab_vpnfo: reflectors on the gateways, tunnel and peers on the client.
+lab_vpnfo() {
+	local n g hold=()
+
+	lab_addrs
+	for n in 1 2 3; do
+		in_ns "gw$n" "$VPNFOCTL" reflector on || return 1
+	done
+	[ -n "$LAB_HOLD" ] && hold=(hold "$LAB_HOLD")
+	vctl tunnel add "$LAB_TUNNEL" mark-mask "$LAB_MARK_MASK" \
+		sel "$CIN/$CIN_PLEN" "$PFX" "${hold[@]}" || return 1
+	for n in 1 2 3; do
+		# shellcheck disable=SC2086
+		vctl peer add "$LAB_TUNNEL" "gw$n" prio $((10 * n)) \
+			mark "$(printf '0x%x' $((0x100 * n)))" \
+			remote "$(wan_gw "$n")" probe "$(gw_inner "$n")" \
+			src "$CIN" $LAB_PEER_OPTS || return 1
+	done
+}
+
+# lab_setup: the whole lab, then wait (bounded) until gw1 carries traffic.
+lab_setup() {
+	lab_build || return 1
+	lab_vpnfo || return 1
+	wait_for 20 active_is gw1
+}
+
+# ---------------------------------------------------------------- vpnfo state
+
+tunnel_json() {
+	vctl --json tunnel show "$LAB_TUNNEL" 2>/dev/null
+}
+
+# lab_active: the active peer's name, or "none".
+lab_active() {
+	tunnel_json | jq -r '(if type == "array" then .[0] else . end).active // "none"'
+}
+
+active_is() {
+	[ "$(lab_active)" = "$1" ]
+}
+
+# tunnel_stat FIELD: one of the tunnel's stats counters.
+tunnel_stat() {
+	tunnel_json | jq -r "(if type == \"array\" then .[0] else . end).stats.$1"
+}
+
+# peer_field PEER JQPATH: e.g. peer_field gw1 .state
+peer_field() {
+	vctl --json peer show "$LAB_TUNNEL" "$1" 2>/dev/null |
+		jq -r "(if type == \"array\" then .[0] else . end)$2"
+}
+
+peer_is() {
+	[ "$(peer_field "$1" .state)" = "$2" ]
+}
+
+# ---------------------------------------------------------------- SA counters
+
+# sa_counter NAME SRC DST SPI bytes|packets
+sa_counter() {
+	in_ns "$1" ip -s xfrm state get src "$2" dst "$3" proto esp spi "$4" |
+		awk -v what="$5" '
+			/lifetime current:/ { getline; gsub(/[(),]/, " ");
+				print (what == "bytes" ? $1 : $3); exit }'
+}
+
+# client_sa_out N bytes|packets: the client's SA towards gwN.
+client_sa_out() {
+	sa_counter client "$(wan_client "$1")" "$(wan_gw "$1")" "$(spi_up "$1")" "$2"
+}
+
+# ---------------------------------------------------------------- traffic
+
+# stream_start NAME RATE SECONDS [udp-stream options]: echo stream from the
+# client's inner address to the server, in the background.
+stream_start() {
+	local name=$1 rate=$2 secs=$3
+
+	shift 3
+	lab_addrs
+	lab_bg "$name" in_ns client "$LAB_TOOLS/udp-stream" -d "$SRV" \
+		-p "$LAB_ECHO_PORT" -s "$CIN" -r "$rate" -t "$secs" "$@"
+}
+
+# stream_run RATE SECONDS [options]: the same in the foreground; the result
+# is in $LAB_TMP/stream.out.
+stream_run() {
+	stream_start stream "$@"
+	lab_bg_wait stream
+}
+
+# stream_field NAME KEY: a field of a finished stream's summary line.
+stream_field() {
+	tr ' ' '\n' <"$LAB_TMP/$1.out" | sed -n "s/^$2=//p"
+}
+
+stream_summary() {
+	diag "$1: $(cat "$LAB_TMP/$1.out" 2>/dev/null) $(cat "$LAB_TMP/$1.err" 2>/dev/null)"
+}
+
+# ---------------------------------------------------------------- failures
+
+# lab_fail N link|sa|loss / lab_restore N link|sa|loss
+lab_fail() {
+	case $2 in
+	link) ip -n "$(lab_ns "gw$1")" link set "gw$1-c" down ;;
+	sa) ip -n "$(lab_ns "gw$1")" xfrm state flush ;;
+	loss) tc -n "$(lab_ns "gw$1")" qdisc add dev "gw$1-c" root netem loss 100% ;;
+	*) echo "lab_fail: bad way '$2'" >&2; return 2 ;;
+	esac
+}
+
+lab_restore() {
+	case $2 in
+	link) ip -n "$(lab_ns "gw$1")" link set "gw$1-c" up ;;
+	sa) lab_addrs; lab_sa_cmds "$1" | lab_batch "$(lab_ns "gw$1")" ;;
+	loss) tc -n "$(lab_ns "gw$1")" qdisc del dev "gw$1-c" root ;;
+	*) echo "lab_restore: bad way '$2'" >&2; return 2 ;;
+	esac
+}
+
+# ---------------------------------------------------------------- captures
+
+# capture_start: tcpdump on every client WAN link until capture_stop.
+# Only what the client sends (-Q out): a packet the client receives
+# through an SA is seen a second time on the same link after decryption,
+# in the clear, as if it had come from the wire.
+capture_start() {
+	local n c name
+
+	c=$(lab_ns client)
+	for n in 1 2 3; do
+		name="${LAB_PREFIX}cap$n"
+		lab_bg "$name" ip netns exec "$c" tcpdump -i "c-gw$n" -Q out -n -U -Z root \
+			-s 128 -w "$LAB_TMP/$name.pcap"
+	done
+	for n in 1 2 3; do
+		wait_for 20 grep -q 'listening on' "$LAB_TMP/${LAB_PREFIX}cap$n.err" ||
+			{ diag "tcpdump on c-gw$n did not start"; return 1; }
+	done
+}
+
+capture_stop() {
+	local n
+
+	for n in 1 2 3; do
+		lab_bg_stop "${LAB_PREFIX}cap$n"
+	done
+}
+
+# capture_count FILTER: packets matching the pcap FILTER on all three links.
+capture_count() {
+	local n total=0 c
+
+	for n in 1 2 3; do
+		c=$(tcpdump -r "$LAB_TMP/${LAB_PREFIX}cap$n.pcap" -n "$1" 2>/dev/null | wc -l)
+		total=$((total + c))
+	done
+	echo "$total"
+}
+
+LAB_PLAINTEXT_FILTER="net 203.0.113.0/24 or net 2001:db8:100::/64"
+
+# capture_check NAME: TAP lines for "no plaintext" and "the capture saw ESP".
+capture_check() {
+	local plain esp
+
+	plain=$(capture_count "$LAB_PLAINTEXT_FILTER")
+	esp=$(capture_count esp)
+	diag "$1: capture: $plain plaintext, $esp ESP packets"
+	check "$1: the client sent no plaintext to the protected prefixes" \
+		[ "$plain" -eq 0 ]
+	check "$1: the capture holds ESP packets (it works)" [ "$esp" -gt 0 ]
+}
+
+# ---------------------------------------------------------------- kernel log
+
+# dmesg_clean: no oops, warning or lockdep splat since the file started.
+dmesg_clean() {
+	local splat
+
+	splat=$(dmesg | tail -n +$((LAB_DMESG_START + 1)) |
+		grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t:|list_(add|del) corruption|rcu.*stall|possible recursive locking|circular locking|INFO: task' )
+	[ -z "$splat" ] && return 0
+	echo "$splat" | sed 's/^/# dmesg: /'
+	return 1
+}
