@@ -322,28 +322,56 @@ static int vt_request_as_nobody(struct nl_msg *msg, struct vt_reply *rep)
 	return 0;
 }
 
-FIXTURE(vpnfo) {
-	struct nl_sock *sk;
-	int family;
-	struct vt_reply rep;
-};
-
-FIXTURE_SETUP(vpnfo)
+/* A namespace of our own and a socket on the family, for every fixture. */
+static void vt_fixture_open(struct __test_metadata *_metadata,
+			    struct nl_sock **sk, int *family)
 {
 	int err;
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET))
 		TH_LOG("unshare(CLONE_NEWNET): %s", strerror(errno));
-	err = vt_sock_open(&self->sk, &self->family);
+	err = vt_sock_open(sk, family);
 	ASSERT_EQ(0, err)
 		TH_LOG("generic netlink family \"%s\": %s (is vpnfo.ko loaded?)",
 		       VPNFO_GENL_NAME, strerror(-err));
 }
 
-FIXTURE_TEARDOWN(vpnfo)
-{
-	nl_socket_free(self->sk);
+#define VT_FIXTURE(name)						\
+FIXTURE(name) {								\
+	struct nl_sock *sk;						\
+	int family;							\
+	struct vt_reply rep;						\
+};									\
+FIXTURE_SETUP(name)							\
+{									\
+	vt_fixture_open(_metadata, &self->sk, &self->family);		\
+}									\
+FIXTURE_TEARDOWN(name)							\
+{									\
+	nl_socket_free(self->sk);					\
 }
+
+VT_FIXTURE(vpnfo);
+
+/* TUNNEL_NEW and PEER_NEW, each without one required attribute. */
+VT_FIXTURE(tunnel_new_without);
+FIXTURE_VARIANT(tunnel_new_without) {
+	int omit;
+};
+FIXTURE_VARIANT_ADD(tunnel_new_without, name) { .omit = VPNFO_A_TUNNEL };
+FIXTURE_VARIANT_ADD(tunnel_new_without, mark_mask) { .omit = VPNFO_A_MARK_MASK };
+FIXTURE_VARIANT_ADD(tunnel_new_without, selector) { .omit = VPNFO_A_SELECTOR };
+
+VT_FIXTURE(peer_new_without);
+FIXTURE_VARIANT(peer_new_without) {
+	int omit;
+};
+FIXTURE_VARIANT_ADD(peer_new_without, tunnel) { .omit = VPNFO_A_TUNNEL };
+FIXTURE_VARIANT_ADD(peer_new_without, name) { .omit = VPNFO_A_PEER };
+FIXTURE_VARIANT_ADD(peer_new_without, priority) { .omit = VPNFO_A_PRIORITY };
+FIXTURE_VARIANT_ADD(peer_new_without, mark) { .omit = VPNFO_A_MARK };
+FIXTURE_VARIANT_ADD(peer_new_without, remote) { .omit = VPNFO_A_REMOTE };
+FIXTURE_VARIANT_ADD(peer_new_without, probe_dst) { .omit = VPNFO_A_PROBE_DST };
 
 /* Sends msg and expects errno errnum together with an extack message. */
 #define EXPECT_REFUSED(errnum, req) do {					\
@@ -382,6 +410,16 @@ FIXTURE_TEARDOWN(vpnfo)
 	EXPECT_REFUSED(errnum, vt_peer_new_msg(self->family, &p));		\
 } while (0)
 
+/* Sends PEER_NEW for gw1 with attribute type carrying len raw bytes. */
+#define EXPECT_PEER_RAW_REFUSED(errnum, type, len, bytes) do {			\
+	struct vt_peer p = vt_peer_lab(1);					\
+	struct nl_msg *m;							\
+	p.omit = (type);							\
+	m = vt_peer_new_msg(self->family, &p);					\
+	ASSERT_EQ(0, nla_put(m, (type), (len), (bytes)));			\
+	EXPECT_REFUSED(errnum, m);						\
+} while (0)
+
 /* Sends PEER_NEW for gw1 with one extra u32 attribute. */
 #define EXPECT_PEER_U32_REFUSED(errnum, type, value) do {			\
 	struct vt_peer p = vt_peer_lab(1);					\
@@ -392,22 +430,10 @@ FIXTURE_TEARDOWN(vpnfo)
 
 /* ---- missing required attributes, each command ---- */
 
-TEST_F(vpnfo, tunnel_new_without_name_is_refused)
+TEST_F(tunnel_new_without, is_refused)
 {
 	EXPECT_REFUSED(EINVAL, vt_tunnel_new_msg(self->family, "t1",
-						 VPNFO_A_TUNNEL));
-}
-
-TEST_F(vpnfo, tunnel_new_without_mark_mask_is_refused)
-{
-	EXPECT_REFUSED(EINVAL, vt_tunnel_new_msg(self->family, "t1",
-						 VPNFO_A_MARK_MASK));
-}
-
-TEST_F(vpnfo, tunnel_new_without_selector_is_refused)
-{
-	EXPECT_REFUSED(EINVAL, vt_tunnel_new_msg(self->family, "t1",
-						 VPNFO_A_SELECTOR));
+						 variant->omit));
 }
 
 TEST_F(vpnfo, tunnel_new_selector_without_dst_is_refused)
@@ -440,40 +466,10 @@ TEST_F(vpnfo, tunnel_get_without_name_is_refused)
 	EXPECT_REFUSED(EINVAL, vt_msg(self->family, VPNFO_CMD_TUNNEL_GET, 0));
 }
 
-TEST_F(vpnfo, peer_new_without_tunnel_is_refused)
+TEST_F(peer_new_without, is_refused)
 {
 	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_TUNNEL);
-}
-
-TEST_F(vpnfo, peer_new_without_name_is_refused)
-{
-	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_PEER);
-}
-
-TEST_F(vpnfo, peer_new_without_priority_is_refused)
-{
-	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_PRIORITY);
-}
-
-TEST_F(vpnfo, peer_new_without_mark_is_refused)
-{
-	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_MARK);
-}
-
-TEST_F(vpnfo, peer_new_without_remote_is_refused)
-{
-	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_REMOTE);
-}
-
-TEST_F(vpnfo, peer_new_without_probe_dst_is_refused)
-{
-	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = VPNFO_A_PROBE_DST);
+	EXPECT_PEER_REFUSED(EINVAL, 1, p.omit = variant->omit);
 }
 
 TEST_F(vpnfo, peer_set_without_tunnel_is_refused)
@@ -508,6 +504,11 @@ TEST_F(vpnfo, peer_get_without_name_is_refused)
 					    0, "t1", NULL));
 }
 
+/*
+ * On 6.1, __netlink_dump_start() calls the op's .start with cb->extack
+ * still NULL: a message set there is lost. A dump refusal can only carry
+ * one when the check runs in .dumpit (netlink_dump_done sends it).
+ */
 TEST_F(vpnfo, peer_dump_without_tunnel_is_refused)
 {
 	TUNNEL_ADD();
@@ -533,14 +534,15 @@ TEST_F(vpnfo, reflector_set_without_enabled_is_refused)
 
 TEST_F(vpnfo, peer_new_remote_of_3_bytes_is_refused)
 {
-	struct vt_peer p = vt_peer_lab(1);
-	struct nl_msg *msg;
-
 	TUNNEL_ADD();
-	p.omit = VPNFO_A_REMOTE;
-	msg = vt_peer_new_msg(self->family, &p);
-	ASSERT_EQ(0, nla_put(msg, VPNFO_A_REMOTE, 3, "\xc6\x12\x01"));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_PEER_RAW_REFUSED(ERANGE, VPNFO_A_REMOTE, 3, "\xc6\x12\x01");
+}
+
+/* Inside the policy's 4..16 bytes, but neither IPv4 nor IPv6. */
+TEST_F(vpnfo, peer_new_remote_of_5_bytes_is_refused)
+{
+	TUNNEL_ADD();
+	EXPECT_PEER_RAW_REFUSED(EINVAL, VPNFO_A_REMOTE, 5, "\xc6\x12\x01\x01\x00");
 }
 
 TEST_F(vpnfo, tunnel_new_selector_src_of_3_bytes_is_refused)
@@ -554,19 +556,19 @@ TEST_F(vpnfo, tunnel_new_selector_src_of_3_bytes_is_refused)
 	ASSERT_EQ(0, vt_put_addr(msg, VPNFO_SEL_A_DST, "203.0.113.0"));
 	ASSERT_EQ(0, nla_put_u8(msg, VPNFO_SEL_A_DST_PLEN, 24));
 	nla_nest_end(msg, sel);
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_REFUSED(ERANGE, msg);
 }
 
 TEST_F(vpnfo, tunnel_new_name_of_16_chars_is_refused)
 {
-	EXPECT_REFUSED(ERANGE, vt_tunnel_new_msg(self->family,
+	EXPECT_REFUSED(EINVAL, vt_tunnel_new_msg(self->family,
 						 "abcdefghijklmnop", 0));
 }
 
 TEST_F(vpnfo, peer_new_name_of_16_chars_is_refused)
 {
 	TUNNEL_ADD();
-	EXPECT_PEER_REFUSED(ERANGE, 1, p.name = "abcdefghijklmnop");
+	EXPECT_PEER_REFUSED(EINVAL, 1, p.name = "abcdefghijklmnop");
 }
 
 TEST_F(vpnfo, tunnel_new_probe_key_of_8_bytes_is_refused)
@@ -574,7 +576,7 @@ TEST_F(vpnfo, tunnel_new_probe_key_of_8_bytes_is_refused)
 	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1", 0);
 
 	ASSERT_EQ(0, nla_put(msg, VPNFO_A_PROBE_KEY, 8, "01234567"));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_REFUSED(ERANGE, msg);
 }
 
 TEST_F(vpnfo, reflector_set_probe_key_of_8_bytes_is_refused)
@@ -583,19 +585,13 @@ TEST_F(vpnfo, reflector_set_probe_key_of_8_bytes_is_refused)
 
 	ASSERT_EQ(0, nla_put_u8(msg, VPNFO_A_REFLECTOR_ENABLED, 1));
 	ASSERT_EQ(0, nla_put(msg, VPNFO_A_PROBE_KEY, 8, "01234567"));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_REFUSED(ERANGE, msg);
 }
 
 TEST_F(vpnfo, peer_new_priority_as_u8_is_refused)
 {
-	struct vt_peer p = vt_peer_lab(1);
-	struct nl_msg *msg;
-
 	TUNNEL_ADD();
-	p.omit = VPNFO_A_PRIORITY;
-	msg = vt_peer_new_msg(self->family, &p);
-	ASSERT_EQ(0, nla_put_u8(msg, VPNFO_A_PRIORITY, 10));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_PEER_RAW_REFUSED(EINVAL, VPNFO_A_PRIORITY, 1, "\x0a");
 }
 
 /* ---- out-of-range values ---- */
@@ -870,6 +866,13 @@ TEST_F(vpnfo, unprivileged_tunnel_get_is_refused)
 	TUNNEL_ADD();
 	EXPECT_NOBODY_REFUSED(vt_named_msg(self->family, VPNFO_CMD_TUNNEL_GET,
 					   0, "t1", NULL));
+}
+
+TEST_F(vpnfo, unprivileged_tunnel_dump_is_refused)
+{
+	TUNNEL_ADD();
+	EXPECT_NOBODY_REFUSED(vt_named_msg(self->family, VPNFO_CMD_TUNNEL_GET,
+					   NLM_F_DUMP, NULL, NULL));
 }
 
 TEST_HARNESS_MAIN
