@@ -176,7 +176,7 @@ static int vpnfo_fill_tunnel(struct sk_buff *msg, struct vpnfo_tunnel *t,
 			     u32 portid, u32 seq, int flags)
 {
 	char active[VPNFO_NAME_MAX] = "";
-	u64 tx, drop, switches, lat_last, lat_max, lat_sum, lat_count;
+	u64 tx, drop, switches, lat_last, lat_max, lat_sum, lat_count, first;
 	struct vpnfo_peer *ap;
 	struct nlattr *nest;
 	unsigned int i;
@@ -200,6 +200,7 @@ static int vpnfo_fill_tunnel(struct sk_buff *msg, struct vpnfo_tunnel *t,
 	lat_max = t->switch_lat_max_ns;
 	lat_sum = t->switch_lat_sum_ns;
 	lat_count = t->switch_lat_count;
+	first = t->switch_first_pkt_ns;
 	spin_unlock_bh(&t->lock);
 	vpnfo_tunnel_stats(t, &tx, &drop);
 
@@ -237,6 +238,8 @@ static int vpnfo_fill_tunnel(struct sk_buff *msg, struct vpnfo_tunnel *t,
 	    nla_put_u64_64bit(msg, VPNFO_STATS_A_SWITCH_LAT_SUM_NS, lat_sum,
 			      VPNFO_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, VPNFO_STATS_A_SWITCH_LAT_COUNT, lat_count,
+			      VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_SWITCH_FIRST_PKT_NS, first,
 			      VPNFO_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, VPNFO_STATS_A_PROBE_CPU_NS,
 			      atomic64_read(&t->probe_cpu_ns), VPNFO_STATS_A_PAD))
@@ -878,7 +881,7 @@ static void vpnfo_event_send(struct net *net, const struct vpnfo_event_msg *m)
 	void *hdr;
 
 	if (m->type == VPNFO_EVENT_SWITCH)
-		net_info_ratelimited("vpnfo: %s: switch %s -> %s (%s)\n",
+		net_info_ratelimited("%s: switch %s -> %s (%s)\n",
 				     m->tunnel, m->from[0] ? m->from : "none",
 				     m->to[0] ? m->to : "none",
 				     vpnfo_reason_names[m->reason]);

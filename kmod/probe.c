@@ -212,7 +212,7 @@ static int vpnfo_xmit4(struct net *net, const struct vpnfo_addr *src,
 	skb->mark = mark;
 	skb->dev = rt->dst.dev;
 	skb_dst_set(skb, &rt->dst);
-	return net_xmit_errno(ip_local_out(net, NULL, skb));
+	return net_xmit_eval(ip_local_out(net, NULL, skb));
 }
 
 static int vpnfo_xmit6(struct net *net, const struct vpnfo_addr *src,
@@ -269,7 +269,7 @@ static int vpnfo_xmit6(struct net *net, const struct vpnfo_addr *src,
 	skb->mark = mark;
 	skb->dev = dste->dev;
 	skb_dst_set(skb, dste);
-	return net_xmit_errno(ip6_local_out(net, NULL, skb));
+	return net_xmit_eval(ip6_local_out(net, NULL, skb));
 }
 
 int vpnfo_probe_xmit(struct net *net, const struct vpnfo_addr *src,
@@ -383,7 +383,7 @@ static void vpnfo_probe_reply(struct vpnfo_net *vn, struct sk_buff *skb,
 	if (!ok || seq <= p->rx_seq || seq > p->tx_seq ||
 	    p->tx_seq - seq >= p->threshold) {
 		p->probes_bad++;
-		net_dbg_ratelimited("vpnfo: %s/%s: refused reply seq %llu\n",
+		net_dbg_ratelimited("%s/%s: refused reply seq %llu\n",
 				    t->name, p->name, seq);
 		goto out;
 	}
@@ -436,7 +436,7 @@ int vpnfo_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 
 drop:
-	net_dbg_ratelimited("vpnfo: malformed probe of %u bytes dropped\n",
+	net_dbg_ratelimited("malformed probe of %u bytes dropped\n",
 			    skb->len);
 	kfree_skb(skb);
 	return 0;

@@ -43,6 +43,6 @@ void vpnfo_reflect(struct vpnfo_net *vn, struct sk_buff *skb,
 
 refuse:
 	atomic64_inc(&vn->refl.refused);
-	net_dbg_ratelimited("vpnfo: probe from %s refused\n",
+	net_dbg_ratelimited("probe from %s refused\n",
 			    saddr->family == AF_INET ? "IPv4" : "IPv6");
 }

@@ -8,6 +8,10 @@
  * carrying that mark then picks the peer's SA. A packet therefore leaves on
  * the old SA or on the new one, never on neither. See
  * Documentation/switchover.md.
+ *
+ * Two times are kept per switch: decision -> new peer published (the switch
+ * itself) and decision -> first packet steered to the new peer (which also
+ * counts the wait for the next packet to come along).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,19 +71,26 @@ static struct vpnfo_peer *vpnfo_best_up(struct vpnfo_tunnel *t)
 
 /* The switch itself. Called with t->lock held. */
 static void vpnfo_switch_to(struct vpnfo_tunnel *t, struct vpnfo_peer *to,
-			    u8 reason, struct vpnfo_events *ev)
+			    u8 reason, u64 decided, struct vpnfo_events *ev)
 {
 	struct vpnfo_peer *from;
+	u64 lat;
 
 	from = rcu_dereference_protected(t->active, lockdep_is_held(&t->lock));
+	rcu_assign_pointer(t->active, to);
+	/* From here on every packet the hooks see takes the new SA. */
+	lat = ktime_get_ns() - decided;
+
 	if (!from && to)
 		reason = t->ever_active ? VPNFO_REASON_NONE : VPNFO_REASON_INITIAL;
-
 	if (to) {
+		t->switch_lat_last_ns = lat;
+		t->switch_lat_max_ns = max(t->switch_lat_max_ns, lat);
+		t->switch_lat_sum_ns += lat;
+		t->switch_lat_count++;
 		t->switch_target = to;
-		t->switch_decided_ns = ktime_get_ns();
+		t->switch_decided_ns = decided;
 	}
-	rcu_assign_pointer(t->active, to);
 	/* Publish the pending flag after the pointer, for the data path. */
 	smp_store_release(&t->switch_pending, to ? 1 : 0);
 	t->switches++;
@@ -107,8 +118,8 @@ static void vpnfo_switch_to(struct vpnfo_tunnel *t, struct vpnfo_peer *to,
  */
 void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev)
 {
+	u64 decided = ktime_get_ns(), hold, up_for;
 	struct vpnfo_peer *cur, *best;
-	u64 hold, up_for;
 
 	if (t->dead)
 		return;
@@ -127,7 +138,7 @@ void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev)
 			return;
 		vpnfo_switch_to(t, best, cur && cur->dead ?
 				VPNFO_REASON_PEER_DELETED : VPNFO_REASON_PEER_DOWN,
-				ev);
+				decided, ev);
 		return;
 	}
 
@@ -135,13 +146,13 @@ void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev)
 	if (!best || best->priority >= cur->priority)
 		return;
 	if (reason == VPNFO_REASON_PRIORITY) {
-		vpnfo_switch_to(t, best, reason, ev);
+		vpnfo_switch_to(t, best, reason, decided, ev);
 		return;
 	}
 	hold = (u64)t->failback_hold_ms * NSEC_PER_MSEC;
-	up_for = ktime_get_ns() - best->up_since_ns;
+	up_for = decided - best->up_since_ns;
 	if (up_for >= hold) {
-		vpnfo_switch_to(t, best, VPNFO_REASON_FAILBACK, ev);
+		vpnfo_switch_to(t, best, VPNFO_REASON_FAILBACK, decided, ev);
 		return;
 	}
 	hrtimer_start(&t->failback_timer, ns_to_ktime(hold - up_for),
@@ -160,7 +171,7 @@ int vpnfo_force_switch(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
 		return -ENETUNREACH;
 	t->pinned = true;
 	if (rcu_access_pointer(t->active) != p)
-		vpnfo_switch_to(t, p, VPNFO_REASON_FORCED, ev);
+		vpnfo_switch_to(t, p, VPNFO_REASON_FORCED, ktime_get_ns(), ev);
 	return 0;
 }
 
@@ -215,21 +226,17 @@ static void vpnfo_count(struct vpnfo_pcpu_stats __percpu *pcpu, bool drop)
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
 }
 
-static void vpnfo_switch_latency(struct vpnfo_tunnel *t,
-				 const struct vpnfo_peer *p)
+/* The first packet steered after a switch: how long it waited for one. */
+static void vpnfo_switch_first_packet(struct vpnfo_tunnel *t,
+				      const struct vpnfo_peer *p)
 {
-	u64 lat;
+	u64 now = ktime_get_ns();
 
 	if (cmpxchg(&t->switch_pending, 1, 0) != 1)
 		return;
-	lat = ktime_get_ns() - READ_ONCE(t->switch_decided_ns);
 	spin_lock_bh(&t->lock);
-	if (t->switch_target == p) {
-		t->switch_lat_last_ns = lat;
-		t->switch_lat_max_ns = max(t->switch_lat_max_ns, lat);
-		t->switch_lat_sum_ns += lat;
-		t->switch_lat_count++;
-	}
+	if (t->switch_target == p)
+		t->switch_first_pkt_ns = now - t->switch_decided_ns;
 	spin_unlock_bh(&t->lock);
 }
 
@@ -289,7 +296,7 @@ found:
 
 	skb->mark = (skb->mark & ~t->mark_mask) | p->mark;
 	if (unlikely(smp_load_acquire(&t->switch_pending)))
-		vpnfo_switch_latency(t, p);
+		vpnfo_switch_first_packet(t, p);
 
 	if (state->hook == NF_INET_LOCAL_OUT) {
 		/* The route was looked up without the mark: redo it. */

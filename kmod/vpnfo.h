@@ -115,8 +115,9 @@ struct vpnfo_tunnel {
 	bool dead;
 	struct hrtimer failback_timer;
 
-	/* Switch latency: decision -> first packet steered to the new peer. */
+	/* Switch times, see switch.c. */
 	u64 switch_decided_ns;
+	u64 switch_first_pkt_ns;
 	const struct vpnfo_peer *switch_target;	/* compared, never followed */
 	int switch_pending;		/* cmpxchg'd by the data path */
 	bool ever_active;

@@ -122,7 +122,7 @@ enum vpnfo_stats_attr {
 	VPNFO_STATS_A_TX_PACKETS,	/* u64: packets steered to a peer */
 	VPNFO_STATS_A_DROP_PACKETS,	/* u64: dropped, no peer up */
 	VPNFO_STATS_A_SWITCHES,		/* u64 */
-	VPNFO_STATS_A_SWITCH_LAT_LAST_NS, /* u64: decision -> first packet */
+	VPNFO_STATS_A_SWITCH_LAT_LAST_NS, /* u64: decision -> new SA in use */
 	VPNFO_STATS_A_SWITCH_LAT_MAX_NS,  /* u64 */
 	VPNFO_STATS_A_SWITCH_LAT_SUM_NS,  /* u64 */
 	VPNFO_STATS_A_SWITCH_LAT_COUNT,   /* u64 */
@@ -138,6 +138,8 @@ enum vpnfo_stats_attr {
 	/* reflector */
 	VPNFO_STATS_A_REFLECTED,	/* u64 */
 	VPNFO_STATS_A_REFUSED,		/* u64 */
+	/* tunnel: decision -> first packet steered to the new peer */
+	VPNFO_STATS_A_SWITCH_FIRST_PKT_NS,	/* u64, last switch */
 
 	__VPNFO_STATS_A_MAX
 };
