@@ -14,8 +14,6 @@
 # current LAB_PREFIX (bash lets a test say `LAB_PREFIX=b- lab_fail 1 link`).
 # LAB_FAMILY (4 or 6) chooses inner and outer addresses of a lab at setup.
 
-set -u
-
 VPNFO_ROOT=${VPNFO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VPNFOCTL=${VPNFOCTL:-$VPNFO_ROOT/ctl/vpnfoctl}
 LAB_TOOLS=${LAB_TOOLS:-$VPNFO_ROOT/build/selftests}
@@ -89,6 +87,22 @@ tap_done() {
 
 # ---------------------------------------------------------------- helpers
 
+# Counters come from tools that may fail; a missing value must make an
+# assertion fail, never turn into 0.
+isnum() {
+	[[ $1 =~ ^-?[0-9]+$ ]]
+}
+
+# sub A B: A - B, or NaN.
+sub() {
+	if isnum "$1" && isnum "$2"; then echo $(($1 - $2)); else echo NaN; fi
+}
+
+# cmp A OP B: test(1) on two integers; false when either is not one.
+cmp() {
+	isnum "$1" && isnum "$3" && [ "$1" "$2" "$3" ]
+}
+
 # wait_for SECONDS CMD ARGS...: poll CMD every 0.1 s until it succeeds;
 # 1 if it never did. Bounded: the deadline is checked after every try.
 wait_for() {
@@ -152,6 +166,9 @@ lab_bg_stop() {
 lab_cleanup() {
 	local pid p n
 
+	# A test that changes the machine (rmmod) undoes it here.
+	declare -F lab_cleanup_hook >/dev/null && lab_cleanup_hook
+
 	for pid in "${LAB_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
 	done
@@ -166,6 +183,9 @@ lab_cleanup() {
 	rm -rf "$LAB_TMP"
 }
 trap lab_cleanup EXIT
+# Killed by run.sh's timeout: still tear the lab down.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # lab_require: skip the file unless this machine can run the lab for real.
 # MODULE=0 lab_require checks for everything but the module.
@@ -398,9 +418,12 @@ lab_vpnfo() {
 }
 
 # lab_setup: the whole lab, then wait (bounded) until gw1 carries traffic.
+# A lab that cannot be built ends the file: nothing after it means much.
 lab_setup() {
-	lab_build || return 1
-	lab_vpnfo || return 1
+	if ! lab_build || ! lab_vpnfo; then
+		not_ok "lab ${LAB_PREFIX:-(no prefix)} IPv$LAB_FAMILY set up"
+		tap_done
+	fi
 	wait_for 20 active_is gw1
 }
 
@@ -478,6 +501,15 @@ stream_summary() {
 	diag "$1: $(cat "$LAB_TMP/$1.out" 2>/dev/null) $(cat "$LAB_TMP/$1.err" 2>/dev/null)"
 }
 
+# all_answered SENT RECEIVED / none_answered SENT RECEIVED
+all_answered() {
+	cmp "$1" -gt 0 && cmp "$2" -eq "$1"
+}
+
+none_answered() {
+	cmp "$1" -gt 0 && cmp "$2" -eq 0
+}
+
 # ---------------------------------------------------------------- failures
 
 # lab_fail N link|sa|loss / lab_restore N link|sa|loss
@@ -501,42 +533,27 @@ lab_restore() {
 
 # ---------------------------------------------------------------- captures
 
-# capture_start: tcpdump on every client WAN link until capture_stop.
-# Only what the client sends (-Q out): a packet the client receives
-# through an SA is seen a second time on the same link after decryption,
-# in the clear, as if it had come from the wire.
+# capture_start: tcpdump on the client until capture_stop: everything the
+# client sends on any link (its WAN links, and up0 where a packet that
+# escaped IPsec would go). Only what it sends (-Q out): a packet the client
+# receives through an SA shows up a second time on the same link after
+# decryption, in the clear, as if it had come from the wire.
 capture_start() {
-	local n c name
+	local name="${LAB_PREFIX}cap"
 
-	c=$(lab_ns client)
-	for n in 1 2 3; do
-		name="${LAB_PREFIX}cap$n"
-		lab_bg "$name" ip netns exec "$c" tcpdump -i "c-gw$n" -Q out -n -U -Z root \
-			-s 128 -w "$LAB_TMP/$name.pcap"
-	done
-	for n in 1 2 3; do
-		wait_for 20 grep -q 'listening on' "$LAB_TMP/${LAB_PREFIX}cap$n.err" ||
-			{ diag "tcpdump on c-gw$n did not start"; return 1; }
-	done
+	lab_bg "$name" ip netns exec "$(lab_ns client)" tcpdump -i any -Q out \
+		-n -U -Z root -s 128 -w "$LAB_TMP/$name.pcap"
+	wait_for 20 grep -q 'listening on' "$LAB_TMP/$name.err" ||
+		{ diag "tcpdump did not start: $(cat "$LAB_TMP/$name.err")"; return 1; }
 }
 
 capture_stop() {
-	local n
-
-	for n in 1 2 3; do
-		lab_bg_stop "${LAB_PREFIX}cap$n"
-	done
+	lab_bg_stop "${LAB_PREFIX}cap"
 }
 
-# capture_count FILTER: packets matching the pcap FILTER on all three links.
+# capture_count FILTER: captured packets matching the pcap FILTER.
 capture_count() {
-	local n total=0 c
-
-	for n in 1 2 3; do
-		c=$(tcpdump -r "$LAB_TMP/${LAB_PREFIX}cap$n.pcap" -n "$1" 2>/dev/null | wc -l)
-		total=$((total + c))
-	done
-	echo "$total"
+	tcpdump -r "$LAB_TMP/${LAB_PREFIX}cap.pcap" -n "$1" 2>/dev/null | wc -l
 }
 
 LAB_PLAINTEXT_FILTER="net 203.0.113.0/24 or net 2001:db8:100::/64"
@@ -564,4 +581,111 @@ dmesg_clean() {
 	[ -z "$splat" ] && return 0
 	echo "$splat" | sed 's/^/# dmesg: /'
 	return 1
+}
+
+# ---------------------------------------------------------------- events
+
+# monitor_start NAME SECONDS: vpnfoctl --json monitor in the background,
+# line-buffered so that stopping it early loses nothing.
+monitor_start() {
+	lab_bg "$1" in_ns client stdbuf -oL "$VPNFOCTL" --json monitor \
+		--timeout "${2}s"
+	sleep 0.5	# let it join the multicast group
+}
+
+# monitor_events NAME [JQ-CONDITION]: the events it printed, one per line.
+monitor_events() {
+	jq -c "select(${2:-true})" <"$LAB_TMP/$1.out" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- phases
+# Checks shared by the tests; each prints its own TAP lines.
+
+# steady_check NAME N: a stream gets every answer, through gwN's SA only,
+# steered there by vpnfo, which shows gwN as the active peer.
+steady_check() {
+	local name=$1 gw=$2 n sent recv size=500 d
+	local -a sa0 sa1 tx0 tx1 sad txd
+
+	for n in 1 2 3; do
+		sa0[n]=$(client_sa_out "$n" bytes)
+		tx0[n]=$(peer_field "gw$n" .stats.tx_packets)
+	done
+	stream_run 1000 3 --size "$size" --drain 2000
+	for n in 1 2 3; do
+		sa1[n]=$(client_sa_out "$n" bytes)
+		tx1[n]=$(peer_field "gw$n" .stats.tx_packets)
+		sad[n]=$(sub "${sa1[n]}" "${sa0[n]}")
+		txd[n]=$(sub "${tx1[n]}" "${tx0[n]}")
+	done
+	stream_summary stream
+	sent=$(stream_field stream sent)
+	recv=$(stream_field stream received)
+	diag "$name: SA bytes +${sad[1]} +${sad[2]} +${sad[3]}, steered +${txd[1]} +${txd[2]} +${txd[3]}"
+	check "$name: vpnfo shows gw$gw active" active_is "gw$gw"
+	check "$name: every datagram answered ($recv of $sent)" \
+		all_answered "$sent" "$recv"
+	check "$name: gw$gw's SA carried the stream" \
+		cmp "${sad[gw]}" -ge "$(sub "$((sent * size))" 0)"
+	check "$name: vpnfo steered the stream to gw$gw" \
+		cmp "${txd[gw]}" -ge "$sent"
+	for n in 1 2 3; do
+		[ "$n" = "$gw" ] && continue
+		# Probes still use every SA; the stream is 5x more bytes.
+		d=NaN
+		isnum "${sad[n]}" && d=$((sad[n] * 5))
+		check "$name: gw$n's SA carried probes only" cmp "$d" -lt "${sad[gw]}"
+		check "$name: vpnfo steered nothing to gw$n" cmp "${txd[n]}" -eq 0
+	done
+}
+
+# failover_check NAME WAY: gw1 fails that way while a stream runs; traffic
+# moves to gw2 and flows there; gw1 restored, traffic fails back.
+failover_check() {
+	local name=$1 way=$2
+
+	stream_start fo 1000 60 --drain 2000 --gaps "$LAB_TMP/fo.gaps"
+	sleep 1
+	lab_fail 1 "$way"
+	check "$name: gw1 fails ($way): vpnfo moves to gw2" wait_for 15 active_is gw2
+	check "$name: gw1 fails ($way): vpnfo sees gw1 down" peer_is gw1 down
+	sleep 1
+	lab_bg_stop fo
+	stream_summary fo
+	diag "$name: interruption across the failure: $(stream_field fo max_gap_ms) ms (TCG)"
+	steady_check "$name: gw1 failed ($way)" 2
+	lab_restore 1 "$way"
+	check "$name: gw1 restored ($way): traffic fails back to gw1" \
+		wait_for 20 active_is gw1
+}
+
+# all_down_check NAME: every gateway fails (one each way): nothing is
+# answered, vpnfo drops and counts every datagram; then all recover.
+all_down_check() {
+	local name=$1 d0 d1 sent recv
+
+	lab_fail 1 link
+	lab_fail 2 sa
+	lab_fail 3 loss
+	check "$name: all gateways fail: no active peer" wait_for 20 active_is none
+	d0=$(tunnel_stat drop_packets)
+	stream_run 200 2 --drain 1000
+	d1=$(tunnel_stat drop_packets)
+	stream_summary stream
+	sent=$(stream_field stream sent)
+	recv=$(stream_field stream received)
+	diag "$name: drop counter $d0 -> $d1 for $sent sent"
+	check "$name: all down: no datagram answered" \
+		none_answered "$sent" "$recv"
+	check "$name: all down: vpnfo dropped and counted every datagram" \
+		cmp "$(sub "$d1" "$d0")" -ge "$sent"
+	lab_restore 1 link
+	lab_restore 2 sa
+	lab_restore 3 loss
+	check "$name: gateways back: traffic on gw1 again" wait_for 20 active_is gw1
+	stream_run 200 1 --drain 1000
+	sent=$(stream_field stream sent)
+	recv=$(stream_field stream received)
+	check "$name: gateways back: datagrams answered again ($recv of $sent)" \
+		all_answered "$sent" "$recv"
 }

@@ -46,13 +46,13 @@ through() {
 	for n in 1 2 3; do after[n]=$(sa_out_packets "$n"); done
 	sent=$(stream_field stream sent)
 	check "mark $mark: every datagram answered" \
-		[ "$(stream_field stream received)" -eq "$sent" -a "$sent" -gt 0 ]
+		all_answered "$sent" "$(stream_field stream received)"
 	check "mark $mark: gw$gw's SA carried the stream" \
-		[ $((after[gw] - before[gw])) -ge "$sent" ]
+		cmp "$(sub "${after[gw]}" "${before[gw]}")" -ge "$sent"
 	for n in 1 2 3; do
 		[ "$n" = "$gw" ] && continue
 		check "mark $mark: gw$n's SA carried nothing" \
-			[ $((after[n] - before[n])) -eq 0 ]
+			cmp "$(sub "${after[n]}" "${before[n]}")" -eq 0
 	done
 }
 
@@ -60,7 +60,7 @@ in_ns client nft delete table inet lab 2>/dev/null
 stream_run 200 1 --drain 500
 stream_summary stream
 check "no mark: no answer (fail-closed policy)" \
-	[ "$(stream_field stream received)" -eq 0 -a "$(stream_field stream sent)" -gt 0 ]
+	none_answered "$(stream_field stream sent)" "$(stream_field stream received)"
 
 through 0x100 1
 through 0x200 2

@@ -47,6 +47,17 @@ int netaddr_equal(const struct sockaddr_storage *a,
 	return 0;
 }
 
+#define NETADDR_BUF_BYTES	(8 << 20)
+
+void netaddr_bigbuf(int fd)
+{
+	int sz = NETADDR_BUF_BYTES;
+
+	/* FORCE needs CAP_NET_ADMIN; otherwise take what rmem_max allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+}
+
 int netaddr_parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v;

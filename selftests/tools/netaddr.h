@@ -12,6 +12,11 @@ int netaddr_parse(const char *s, uint16_t port, struct sockaddr_storage *ss,
 /* Equal family, address and port. */
 int netaddr_equal(const struct sockaddr_storage *a,
 		  const struct sockaddr_storage *b);
+/*
+ * Give a socket a large receive buffer so that a tool descheduled for a
+ * while (TCG guests) does not itself drop what it measures.
+ */
+void netaddr_bigbuf(int fd);
 /* Unsigned decimal (or 0x hex) no larger than max; -EINVAL otherwise. */
 int netaddr_parse_ulong(const char *s, unsigned long max, unsigned long *out);
 /* Decimal with an optional fraction, e.g. "0.5", no larger than max. */

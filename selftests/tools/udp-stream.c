@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 		perror("udp-stream: socket");
 		return 1;
 	}
+	netaddr_bigbuf(st.fd);
 	if (src) {
 		struct sockaddr_storage ss;
 		socklen_t len;

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# (e) gw1 returns -> failback to gw1 only after the hold: still on gw2 when
+# gw1 is up again, on gw1 after the hold, the module's own timestamps at
+# least the hold apart, and a 1 kHz stream across the failback loses
+# nothing.
+. "$(dirname "$0")/lib.sh"
+
+HOLD_MS=3000	# long against TCG's slowness, so "not before" is observable
+LAB_HOLD=${HOLD_MS}ms
+lab_require
+lab_setup
+check "lab up: gw1 active" active_is gw1
+check "tunnel holds failback for ${HOLD_MS} ms" \
+	cmp "$(tunnel_json | jq -r '.[0].failback_hold_ms')" -eq "$HOLD_MS"
+lab_fail 1 link
+check "gw1 fails: traffic on gw2" wait_for 15 active_is gw2
+check "gw1 is down" wait_for 10 peer_is gw1 down
+
+monitor_start mon 60
+stream_start fb 1000 60 --drain 3000 --size 64
+sleep 1
+sw0=$(tunnel_stat switches)
+lab_restore 1 link
+check "gw1 back: vpnfo sees gw1 up" wait_for 10 peer_is gw1 up
+check "gw1 up: still on gw2 during the hold" active_is gw2
+check "after the hold: failback to gw1" wait_for 20 active_is gw1
+sleep 1
+lab_bg_stop fb
+sw1=$(tunnel_stat switches)
+lab_bg_stop mon
+stream_summary fb
+check "one switch across the failback" cmp "$(sub "$sw1" "$sw0")" -eq 1
+check "a stream across the failback lost no datagram" \
+	all_answered "$(stream_field fb sent)" "$(stream_field fb received)"
+check "no datagram answered twice" cmp "$(stream_field fb duplicates)" -eq 0
+
+# The hold as the module itself timed it: gw1 up -> failback switch.
+up_ns=$(monitor_events mon '.event == "peer-up" and .peer == "gw1"' |
+	jq -s -r 'last.timestamp_ns // empty')
+fb_ns=$(monitor_events mon '.event == "switch" and .reason == "failback"' |
+	jq -s -r 'last.timestamp_ns // empty')
+diag "events: gw1 up at $up_ns ns, failback at $fb_ns ns"
+check "monitor reported gw1 up and the failback switch" \
+	eval 'isnum "$up_ns" && isnum "$fb_ns"'
+check "failback came no earlier than the hold after gw1 came up" \
+	cmp "$(sub "$fb_ns" "$up_ns")" -ge $((HOLD_MS * 1000000))
+tap_done

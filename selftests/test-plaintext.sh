@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# (g) No plaintext in any phase: one capture on the client (all its links)
+# while a stream runs through steady state, gw1 failed three ways, gw1 and
+# gw2 failed, all failed, failback, and a flapping gw1. It must hold zero
+# packets to or from the protected prefixes, and ESP packets (so it works).
+. "$(dirname "$0")/lib.sh"
+
+LAB_HOLD=1000ms
+lab_require
+lab_setup
+check "lab up: gw1 active" active_is gw1
+capture_start || not_ok "capture starts"
+stream_start all 500 170 --drain 1000
+sleep 1
+for way in link sa loss; do
+	lab_fail 1 "$way"
+	check "gw1 fails ($way): gw2" wait_for 15 active_is gw2
+	lab_restore 1 "$way"
+	check "gw1 back ($way): failback to gw1" wait_for 20 active_is gw1
+done
+lab_fail 1 link
+lab_fail 2 sa
+check "gw1 and gw2 fail: gw3" wait_for 20 active_is gw3
+lab_fail 3 loss
+check "all fail: no active peer" wait_for 20 active_is none
+sleep 1
+lab_restore 2 sa
+check "gw2 back: gw2" wait_for 20 active_is gw2
+lab_restore 3 loss
+lab_restore 1 link
+check "gw1 back: failback to gw1" wait_for 20 active_is gw1
+for i in 1 2 3 4 5; do
+	lab_fail 1 link
+	sleep 0.2
+	lab_restore 1 link
+	sleep 0.2
+done
+check "after flapping: gw1" wait_for 20 active_is gw1
+sleep 1
+lab_bg_stop all
+capture_stop
+stream_summary all
+check "the stream was answered in the phases that had a gateway" \
+	cmp "$(stream_field all received)" -gt 0
+capture_check "all phases"
+tap_done
