@@ -295,6 +295,7 @@ found:
 		goto drop;
 
 	skb->mark = (skb->mark & ~t->mark_mask) | p->mark;
+	/* Pairs with the release in vpnfo_switch_to(). */
 	if (unlikely(smp_load_acquire(&t->switch_pending)))
 		vpnfo_switch_first_packet(t, p);
 
