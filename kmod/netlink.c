@@ -16,6 +16,9 @@
 
 static struct genl_family vpnfo_family;
 
+/* Cleared, then an RCU grace period, before the family goes away. */
+static bool vpnfo_genl_live;
+
 static struct netlink_range_validation vpnfo_interval_range = {
 	.min = VPNFO_INTERVAL_US_MIN,
 	.max = VPNFO_INTERVAL_US_MAX,
@@ -911,8 +914,11 @@ void vpnfo_events_send(struct net *net, const struct vpnfo_events *ev)
 {
 	unsigned int i;
 
-	for (i = 0; i < ev->n; i++)
-		vpnfo_event_send(net, &ev->msg[i]);
+	rcu_read_lock();
+	if (READ_ONCE(vpnfo_genl_live))
+		for (i = 0; i < ev->n; i++)
+			vpnfo_event_send(net, &ev->msg[i]);
+	rcu_read_unlock();
 }
 
 static const struct genl_ops vpnfo_ops[] = {
@@ -987,10 +993,17 @@ static struct genl_family vpnfo_family __ro_after_init = {
 
 int vpnfo_genl_register(void)
 {
-	return genl_register_family(&vpnfo_family);
+	int err = genl_register_family(&vpnfo_family);
+
+	if (!err)
+		WRITE_ONCE(vpnfo_genl_live, true);
+	return err;
 }
 
 void vpnfo_genl_unregister(void)
 {
+	/* Timers still run until the namespaces go: stop their events. */
+	WRITE_ONCE(vpnfo_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&vpnfo_family);
 }
