@@ -317,9 +317,14 @@ int genl_subscribe(struct genl_client *c, const char *group)
 			  strerror(-ret));
 		return ret;
 	}
-	/* Notifications carry sequence number 0. */
-	nl_socket_disable_seq_check(c->sk);
 	return 0;
+}
+
+static int seq_any(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
 }
 
 int genl_wait(struct genl_client *c, int timeout_ms, genl_reply_fn fn,
@@ -338,8 +343,13 @@ int genl_wait(struct genl_client *c, int timeout_ms, genl_reply_fn fn,
 	cb = request_cb(&r);
 	if (!cb)
 		return -ENOMEM;
+	/* A fresh callback set checks sequence numbers again; notifications
+	 * carry 0. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_any, NULL);
 	ret = nl_recvmsgs(c->sk, cb);
 	nl_cb_put(cb);
+	if (ret < 0)
+		log_debug("nl_recvmsgs: %s (%d)", nl_geterror(ret), ret);
 	if (r.err)
 		return r.err;
 	/* Overrun: events were lost, but the ones to come are still good. */
