@@ -137,24 +137,25 @@ cleanup:
 	return ret;
 }
 
+static const struct genl_verb peer_verbs[] = {
+	{ "add", VPNFO_CMD_PEER_NEW, peer_add_build, "peer add" },
+	{ "set", VPNFO_CMD_PEER_SET, peer_set_build, "peer set" },
+	{ "del", VPNFO_CMD_PEER_DEL, peer_del_build, "peer del" },
+};
+
 int cmd_peer(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "help";
+	const char *verb = argc > 1 ? argv[1] : "";
 	int n = argc > 2 ? argc - 2 : 0;
-	char **args = argv + 2;
+	int ret;
 
-	if (!strcmp(verb, "add"))
-		return genl_exec(VPNFO_CMD_PEER_NEW, 0, peer_add_build, n, args,
-				 NULL, NULL, "peer add");
-	if (!strcmp(verb, "set"))
-		return genl_exec(VPNFO_CMD_PEER_SET, 0, peer_set_build, n, args,
-				 NULL, NULL, "peer set");
-	if (!strcmp(verb, "del"))
-		return genl_exec(VPNFO_CMD_PEER_DEL, 0, peer_del_build, n, args,
-				 NULL, NULL, "peer del");
+	ret = genl_exec_verb(peer_verbs, ARRAY_SIZE(peer_verbs), verb, n,
+			     argv + 2);
+	if (ret >= 0)
+		return ret;
 	if (!strcmp(verb, "show"))
-		return peer_show(n, args);
-	if (!strcmp(verb, "help") && argc > 1) {
+		return peer_show(n, argv + 2);
+	if (!strcmp(verb, "help")) {
 		fputs(peer_usage_text, stdout);
 		return 0;
 	}

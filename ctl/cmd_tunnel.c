@@ -116,23 +116,24 @@ cleanup:
 	return ret;
 }
 
+static const struct genl_verb tunnel_verbs[] = {
+	{ "add", VPNFO_CMD_TUNNEL_NEW, tunnel_add_build, "tunnel add" },
+	{ "set", VPNFO_CMD_TUNNEL_SET, tunnel_set_build, "tunnel set" },
+	{ "del", VPNFO_CMD_TUNNEL_DEL, tunnel_name_build, "tunnel del" },
+};
+
 int cmd_tunnel(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "show";
 	int n = argc > 2 ? argc - 2 : 0;
-	char **args = argv + 2;
+	int ret;
 
-	if (!strcmp(verb, "add"))
-		return genl_exec(VPNFO_CMD_TUNNEL_NEW, 0, tunnel_add_build, n,
-				 args, NULL, NULL, "tunnel add");
-	if (!strcmp(verb, "set"))
-		return genl_exec(VPNFO_CMD_TUNNEL_SET, 0, tunnel_set_build, n,
-				 args, NULL, NULL, "tunnel set");
-	if (!strcmp(verb, "del"))
-		return genl_exec(VPNFO_CMD_TUNNEL_DEL, 0, tunnel_name_build, n,
-				 args, NULL, NULL, "tunnel del");
+	ret = genl_exec_verb(tunnel_verbs, ARRAY_SIZE(tunnel_verbs), verb, n,
+			     argv + 2);
+	if (ret >= 0)
+		return ret;
 	if (!strcmp(verb, "show"))
-		return tunnel_show(n, args);
+		return tunnel_show(n, argv + 2);
 	if (!strcmp(verb, "help")) {
 		fputs(tunnel_usage_text, stdout);
 		return 0;

@@ -291,6 +291,18 @@ int genl_exec(uint8_t cmd, int flags, genl_build_fn build, int argc,
 	return ret ? 1 : 0;
 }
 
+int genl_exec_verb(const struct genl_verb *verbs, size_t n, const char *name,
+		   int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(verbs[i].name, name))
+			return genl_exec(verbs[i].cmd, 0, verbs[i].build, argc,
+					 argv, NULL, NULL, verbs[i].what);
+	return -1;
+}
+
 void genl_report(const struct genl_client *c, int err, const char *what)
 {
 	if (c && c->extack[0])

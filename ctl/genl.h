@@ -52,6 +52,19 @@ typedef int (*genl_build_fn)(struct nl_msg *msg, int argc, char **argv);
 int genl_exec(uint8_t cmd, int flags, genl_build_fn build, int argc,
 	      char **argv, genl_reply_fn fn, void *arg, const char *what);
 
+/* A verb that is exactly one request, e.g. `vpnfoctl tunnel del NAME`. */
+struct genl_verb {
+	const char *name;
+	uint8_t cmd;
+	genl_build_fn build;
+	const char *what;	/* for error messages: "tunnel del" */
+};
+
+/* Runs the verb of @verbs named @name; returns the exit status, or -1 if
+ * there is no such verb (the caller tries its other verbs). */
+int genl_exec_verb(const struct genl_verb *verbs, size_t n, const char *name,
+		   int argc, char **argv);
+
 /* Prints "vpnfoctl: <extack or what>: <strerror(-err)>". */
 void genl_report(const struct genl_client *c, int err, const char *what);
 
