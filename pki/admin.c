@@ -54,29 +54,6 @@ static int open_auth(struct authority *a, bool create)
 	return err;
 }
 
-/* Passwords come from VPNFO_PASSWORD or the first line of stdin, never
- * from the command line where other users could see them. */
-static int read_password(char *buf, size_t n)
-{
-	const char *env = getenv("VPNFO_PASSWORD");
-	size_t len;
-
-	if (env) {
-		if (strlen(env) >= n)
-			return -E2BIG;
-		strcpy(buf, env);
-		return 0;
-	}
-	if (isatty(0))
-		fprintf(stderr, "password: ");
-	if (!fgets(buf, (int)n, stdin))
-		return -EINVAL;
-	len = strlen(buf);
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		buf[--len] = '\0';
-	return len ? 0 : -EINVAL;
-}
-
 static void print_json_str(const char *key, const char *val, bool comma)
 {
 	struct sbuf b = { 0 };
@@ -265,7 +242,7 @@ static int cmd_user_add(int argc, char **argv)
 
 	if (argc != 2)
 		return -EINVAL;
-	if (read_password(pw, sizeof(pw)))
+	if (password_read(pw, sizeof(pw)))
 		return report(-EINVAL, "password for", argv[0]);
 	if (open_auth(&a, false))
 		return 1;
@@ -283,7 +260,7 @@ static int cmd_user_passwd(int argc, char **argv)
 
 	if (argc != 1)
 		return -EINVAL;
-	if (read_password(pw, sizeof(pw)))
+	if (password_read(pw, sizeof(pw)))
 		return report(-EINVAL, "password for", argv[0]);
 	if (open_auth(&a, false))
 		return 1;

@@ -354,6 +354,27 @@ int ca_csr_parse(const void *p, size_t n, X509_REQ **out, char *why, size_t whyl
 	return 0;
 }
 
+int ca_csr_create(EVP_PKEY *key, const char *cn, X509_REQ **out)
+{
+	X509_REQ *req = X509_REQ_new();
+	X509_NAME *name = X509_NAME_new();
+	int err = -EIO;
+
+	if (!req || !name)
+		goto out;
+	if (set_name_cn(name, cn) || !X509_REQ_set_subject_name(req, name) ||
+	    !X509_REQ_set_pubkey(req, key) || !X509_REQ_sign(req, key, EVP_sha256()))
+		goto out;
+	*out = req;
+	req = NULL;
+	err = 0;
+out:
+	ERR_clear_error();
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	return err;
+}
+
 int ca_csr_check(X509_REQ *req, const char *cn, const char *const *key_types,
 		 char *why, size_t whylen)
 {

@@ -34,6 +34,8 @@ int ca_cert_cn(X509 *cert, char *out, size_t n);
 
 /* PEM or DER PKCS#10 in; the request's own signature is checked. */
 int ca_csr_parse(const void *p, size_t n, X509_REQ **out, char *why, size_t whylen);
+/* A PKCS#10 request for CN=cn signed with key (SHA-256). */
+int ca_csr_create(EVP_PKEY *key, const char *cn, X509_REQ **out);
 /* The subject must be exactly CN=<cn>; the key kind must be listed in
  * key_types (NULL-terminated). */
 int ca_csr_check(X509_REQ *req, const char *cn, const char *const *key_types,

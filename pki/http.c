@@ -349,3 +349,19 @@ int http_write_all(SSL *ssl, const void *p, size_t n)
 	}
 	return 0;
 }
+
+int http_handshake(SSL *ssl, bool server, double timeout)
+{
+	double deadline = time_mono() + timeout;
+
+	for (;;) {
+		int rc = server ? SSL_accept(ssl) : SSL_connect(ssl);
+		int err;
+
+		if (rc == 1)
+			return 0;
+		err = ssl_wait(ssl, rc, deadline);
+		if (err)
+			return err == -ENODATA ? -ECONNRESET : err;
+	}
+}

@@ -51,5 +51,7 @@ const char *http_reason(int status);
 int http_read(SSL *ssl, bool request, double timeout, struct http_msg *m, struct sbuf *msg,
 	      char *why, size_t whylen);
 int http_write_all(SSL *ssl, const void *p, size_t n);
+/* TLS handshake on a non-blocking socket within timeout seconds. */
+int http_handshake(SSL *ssl, bool server, double timeout);
 
 #endif

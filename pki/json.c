@@ -500,6 +500,8 @@ int json_add_str(struct sbuf *b, const char *s)
 			char e[2] = { '\\', (char)c };
 
 			err = sbuf_add(b, e, 2);
+		} else if (c == '\n') {
+			err = sbuf_add(b, "\\n", 2);
 		} else if (c < 0x20) {
 			err = sbuf_printf(b, "\\u%04x", c);
 		} else {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "policy.h"
 #include "json.h"
-#include "store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -173,7 +172,7 @@ static int parse_gateways(const struct json *o, struct policy *p, char *why, siz
 
 		if (e->type != JSON_OBJ || json_check_keys(e, gw_keys, &bad))
 			return fail(why, n, "gateways", bad ? bad : "entry must be an object");
-		if (json_get_str(e, "name", &name) || !store_name_valid(name))
+		if (json_get_str(e, "name", &name) || !name_valid(name))
 			return fail(why, n, "gateways", "entry with an invalid name");
 		snprintf(gw->name, sizeof(gw->name), "%s", name);
 		err = get_strs(e, "addresses", POLICY_MAX_ADDRS, sizeof(gw->addrs[0]),
@@ -189,7 +188,7 @@ static int parse_gateways(const struct json *o, struct policy *p, char *why, siz
 
 static bool name_ok(const char *s)
 {
-	return store_name_valid(s);
+	return name_valid(s);
 }
 
 int policy_parse(const char *text, size_t n, bool served, struct policy *p, char *why,

@@ -17,18 +17,7 @@
 
 bool store_name_valid(const char *name)
 {
-	size_t i, n = name ? strlen(name) : 0;
-
-	if (n == 0 || n >= STORE_NAME_MAX || name[0] == '-' || name[0] == '.')
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' || c == '-'))
-			return false;
-	}
-	return true;
+	return name_valid(name);
 }
 
 static int st_exec(struct store *st, const char *sql, int np, const char *const *params,

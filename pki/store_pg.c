@@ -95,8 +95,6 @@ static int pg_exec(void *p, const char *sql, int nparams, const char *const *par
 	char *q;
 	int ret = 0, r, retry = 1;
 
-	if (!strncmp(sql, "BEGIN", 5))
-		pg->in_tx = true;
 	q = pg_sql(sql);
 	if (!q)
 		return -ENOMEM;
@@ -134,8 +132,8 @@ again:
 	free(q);
 	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
 		pg->in_tx = false;
-	else if (ret < 0 && pg->in_tx && !strncmp(sql, "BEGIN", 5))
-		pg->in_tx = false;
+	else if (ret >= 0 && !strncmp(sql, "BEGIN", 5))
+		pg->in_tx = true;
 	return ret;
 }
 

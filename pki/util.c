@@ -263,3 +263,40 @@ double time_mono(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+bool name_valid(const char *name)
+{
+	size_t i, n = name ? strlen(name) : 0;
+
+	if (n == 0 || n >= NAME_LEN_MAX || name[0] == '-' || name[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+int password_read(char *buf, size_t n)
+{
+	const char *env = getenv("VPNFO_PASSWORD");
+	size_t len;
+
+	if (env) {
+		if (strlen(env) >= n)
+			return -E2BIG;
+		strcpy(buf, env);
+		return 0;
+	}
+	if (isatty(0))
+		fputs("password: ", stderr);
+	if (!fgets(buf, (int)n, stdin))
+		return -EINVAL;
+	len = strlen(buf);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	return len ? 0 : -EINVAL;
+}

@@ -43,6 +43,15 @@ void hex_encode(const void *p, size_t n, char *out);
 /* Compare secrets without an early exit. */
 bool mem_equal_ct(const void *a, const void *b, size_t n);
 
+/* User, group and gateway names: 1-63 of [A-Za-z0-9._@-], not starting
+ * with '-' or '.' (they end up in certificate subjects and file names). */
+#define NAME_LEN_MAX 64
+bool name_valid(const char *name);
+
+/* Passwords come from $VPNFO_PASSWORD or the first line of stdin, never
+ * from the command line where other users could read them. */
+int password_read(char *buf, size_t n);
+
 int64_t time_now(void);
 double time_mono(void);
 

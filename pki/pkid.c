@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vpnfo-pkid: the enrollment service (steps 100-105 and EST over HTTPS). */
+#include "server.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vpnfo-pkid [--db URI] [--secret FILE] [--listen ADDR] [--port N]\n"
+		   "                  [--port-file FILE] [--threads N] [--timeout S]\n"
+		   "                  [--name SAN]... [--hash-slots N] [--delay-base S]\n"
+		   "                  [--delay-cap S] [-v|-q]\n"
+		   "Serves until SIGINT or SIGTERM. --port 0 picks a free port (see --port-file).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "secret", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "hash-slots", required_argument, NULL, 'H' },
+		{ "delay-base", required_argument, NULL, 'D' },
+		{ "delay-cap", required_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = getenv("VPNFO_PKI_DB") ? getenv("VPNFO_PKI_DB") : "/var/lib/vpnfo/pki.db";
+	const char *secret = getenv("VPNFO_PKI_SECRET") ? getenv("VPNFO_PKI_SECRET") :
+							  "/etc/vpnfo/pki.secret";
+	const char *listen_addr = "127.0.0.1", *port_file = NULL, *sans[17] = { 0 };
+	int port = 8443, threads = 32, hash_slots = 2, nsans = 0, c, sig, err;
+	double timeout = 10, delay_base = 0.25, delay_cap = 4;
+	struct authority auth;
+	struct server srv;
+	struct api api;
+	SSL_CTX *ctx;
+	sigset_t set;
+
+	while ((c = getopt_long(argc, argv, "d:s:l:p:P:t:T:n:H:D:C:vqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': secret = optarg; break;
+		case 'l': listen_addr = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'P': port_file = optarg; break;
+		case 't': threads = atoi(optarg); break;
+		case 'T': timeout = atof(optarg); break;
+		case 'n': if (nsans < 16) sans[nsans++] = optarg; break;
+		case 'H': hash_slots = atoi(optarg); break;
+		case 'D': delay_base = atof(optarg); break;
+		case 'C': delay_cap = atof(optarg); break;
+		case 'v': log_verbose = LOG_DEBUG; break;
+		case 'q': log_verbose = LOG_ERR; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || threads < 1 || threads > 1024 || hash_slots < 1 || timeout <= 0 ||
+	    port < 0 || port > 65535) {
+		usage(stderr);
+		return 2;
+	}
+	if (!nsans) {
+		sans[nsans++] = listen_addr;
+		if (strcmp(listen_addr, "localhost"))
+			sans[nsans++] = "localhost";
+	}
+	umask(077);
+	/* Threads inherit this mask; the main thread waits for the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	err = auth_open(&auth, db, secret, false);
+	if (err)
+		return 1;
+	err = api_init(&api, &auth, hash_slots, delay_base, delay_cap);
+	if (!err)
+		err = tls_server_ctx(&auth, sans, &ctx);
+	if (!err)
+		err = server_start(&srv, &api, ctx, listen_addr, port, threads, timeout);
+	if (err) {
+		auth_close(&auth);
+		return 1;
+	}
+	pr_info("listening on %s port %d (%d threads)", listen_addr, srv.port, threads);
+	if (port_file) {
+		char buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d\n", srv.port);
+
+		file_write(port_file, buf, (size_t)n, 0644);
+	}
+	sigwait(&set, &sig);
+	pr_info("signal %d: stopping", sig);
+	server_stop(&srv);
+	SSL_CTX_free(ctx);
+	api_destroy(&api);
+	auth_close(&auth);
+	return 0;
+}

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Loopback integration tests of the enrollment service (SQLite store):
+# the full patent flow, EST, every bad-input case, concurrency.
+set -u
+. "$(dirname "$0")/lib.sh"
+trap cleanup EXIT
+pki_setup || { echo "not ok 1 - pki setup"; exit 1; }
+pkid_start --timeout 2 --delay-base 0.1 --delay-cap 1.6 --threads 24 ||
+	{ echo "not ok 1 - pkid start"; exit 1; }
+C="$PKI/tests/enroll_client"
+RAW="$PKI/tests/rawtls.py"
+count_certs() { $P --json cert list | grep -o '"serial"' | wc -l; }
+
+# --- steps 100-105 -----------------------------------------------------------
+check "full enrollment (steps 100-105) with a pinned service CA" \
+	to "$T/out" "$C" 127.0.0.1 "$PORT" "$FP" alice pw-alice "$T/alice"
+check "private key stored with mode 0600" test "$(stat -c %a "$T/alice/key.pem")" = 600
+check "certificate subject is the user, issued by the group CA" \
+	to /dev/null openssl verify -CAfile "$T/alice/ca.pem" -x509_strict "$T/alice/cert.pem"
+check "served policy lists the group's gateways by priority" \
+	grep -q '"gateways":\[{"name":"gw1","priority":10,.*{"name":"gw2","priority":20' \
+	"$T/alice/policy.json"
+check "stored policy signature verifies against the group CA" "$C" --check "$T/alice"
+cp -r "$T/alice" "$T/tampered"
+sed -i 's/"probe_failures":3/"probe_failures":9/' "$T/tampered/policy.cms"
+check "a tampered policy fails verification" bash -c "! '$C' --check '$T/tampered'"
+check "wrong pin: the client refuses the server" \
+	bash -c "! '$C' 127.0.0.1 $PORT 00${FP:2} alice pw-alice '$T/x' >/dev/null 2>&1"
+check "audit log records enrollment and issuance" \
+	bash -c "$P audit | grep -q enroll-start && $P audit | grep -q 'client certificate .* for alice'"
+SERIAL=$(openssl x509 -in "$T/alice/cert.pem" -noout -serial | cut -d= -f2 | tr A-F a-f)
+check "issued certificate recorded in the store" bash -c "$P cert list | grep -q '^$SERIAL client'"
+s=$(api /v1/policy --cert "$T/alice/cert.pem" --key "$T/alice/key.pem" --tlsv1.3)
+check "policy over mutual TLS 1.3 answers 200" test "$s" = 200
+s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" --tls 1.2 --cert "$T/alice/cert.pem" \
+	--key "$T/alice/key.pem" -- 'b"GET /v1/policy HTTP/1.1\r\nHost: x\r\n\r\n"')
+check "policy over mutual TLS 1.2 answers 200" test "$s" = "200 TLSv1.2"
+
+# --- EST (RFC 7030) -----------------------------------------------------------
+s=$(api /.well-known/est/eng/cacerts)
+check "EST cacerts returns the group CA as certs-only PKCS#7" bash -c "test $s = 200 &&
+	base64 -d '$T/body' | openssl pkcs7 -inform der -print_certs | grep -q 'subject=CN = eng'"
+check "EST cacerts for an unknown group is 404" test "$(api /.well-known/est/nope/cacerts)" = 404
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/est.key" \
+	-subj /CN=bob -outform der -out "$T/est.der" 2>/dev/null
+base64 "$T/est.der" >"$T/est.b64"
+s=$(api /.well-known/est/eng/simpleenroll -H 'Content-Type: application/pkcs10' \
+	--data-binary @"$T/est.b64" --user bob:pw-bob)
+check "EST simpleenroll with HTTP Basic issues a certificate" bash -c "test $s = 200 &&
+	base64 -d '$T/body' | openssl pkcs7 -inform der -print_certs | grep -q 'subject=CN = bob'"
+s=$(api /.well-known/est/eng/simpleenroll -H 'Content-Type: application/pkcs10' \
+	--data-binary @"$T/est.b64")
+check "EST simpleenroll without credentials is 401" test "$s" = 401
+s=$(api /.well-known/est/ops/simpleenroll -H 'Content-Type: application/pkcs10' \
+	--data-binary @"$T/est.b64" --user bob:pw-bob)
+check "EST simpleenroll into another group is 403" test "$s" = 403
+"$C" 127.0.0.1 "$PORT" "$FP" bob pw-bob "$T/bob" >/dev/null
+old=$(openssl x509 -in "$T/bob/cert.pem" -noout -serial)
+check "EST simplereenroll with the client certificate renews it" \
+	bash -c "'$C' --renew '$T/bob' >/dev/null && test \"\$(openssl x509 -in '$T/bob/cert.pem' -noout -serial)\" != '$old' && '$C' --check '$T/bob'"
+
+# --- concurrency ----------------------------------------------------------------
+before=$(count_certs)
+check "16 concurrent clients x 2 enrollments all succeed" \
+	to "$T/conc.out" "$C" 127.0.0.1 "$PORT" "$FP" erin pw-erin "$T/conc" 16 2
+after=$(count_certs)
+dups=$($P --json cert list | grep -o '"serial":"[0-9a-f]*"' | sort | uniq -d | wc -l)
+check "32 new certificates, no duplicate serial" test "$((after - before))" = 32 -a "$dups" = 0
+
+# --- bad input -------------------------------------------------------------------
+before=$(count_certs)
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login alice wrong)")
+cp "$T/body" "$T/wrong.body"
+check "wrong password is 401" test "$s" = 401
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login nosuchuser x)")
+check "unknown user gets the same 401 answer (no enumeration)" \
+	bash -c "test $s = 401 && cmp -s '$T/body' '$T/wrong.body'"
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login dave pw-dave)")
+$P user disable dave
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login dave pw-dave)")
+check "disabled user is 401" test "$s" = 401
+t1=$( { /usr/bin/time -f %e curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad1)" "$(URL /v1/enroll/start)"; } 2>&1)
+curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad2)" "$(URL /v1/enroll/start)"
+t3=$( { /usr/bin/time -f %e curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad3)" "$(URL /v1/enroll/start)"; } 2>&1)
+check "repeated wrong passwords are answered ever more slowly ($t1 s, then $t3 s)" \
+	awk -v a="$t1" -v b="$t3" 'BEGIN { exit !(b > a + 0.3) }'
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d '{"user":"alice",')
+check "malformed JSON is 400 with the reason" \
+	bash -c "test $s = 400 && grep -q 'malformed JSON' '$T/body'"
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d '{"user":"alice","password":"x","admin":true}')
+check "unexpected JSON member is 400 naming it" bash -c "test $s = 400 && grep -q admin '$T/body'"
+s=$(api /v1/enroll/start -H 'Content-Type: text/plain' -d "$(json_login alice pw-alice)")
+check "wrong content type is 415" test "$s" = 415
+csr_req() { python3 -c 'import json,sys; print(json.dumps({"user":sys.argv[1],"password":sys.argv[2],"csr":open(sys.argv[3]).read()}))' "$@"; }
+echo "-----BEGIN CERTIFICATE REQUEST-----
+MIIBAAAA
+-----END CERTIFICATE REQUEST-----" >"$T/bad.csr"
+s=$(api /v1/enroll/csr -H 'Content-Type: application/json' -d "$(csr_req alice pw-alice "$T/bad.csr")")
+check "malformed CSR is 400 with the reason" bash -c "test $s = 400 && grep -q 'PKCS#10' '$T/body'"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+	-subj /CN=mallory -out "$T/mallory.csr" 2>/dev/null
+s=$(api /v1/enroll/csr -H 'Content-Type: application/json' -d "$(csr_req alice pw-alice "$T/mallory.csr")")
+check "CSR whose subject is not the user is 400" bash -c "test $s = 400 && grep -q mallory '$T/body'"
+openssl req -new -newkey rsa:2048 -nodes -keyout /dev/null -subj /CN=alice \
+	-out "$T/rsa2048.csr" 2>/dev/null
+s=$(api /v1/enroll/csr -H 'Content-Type: application/json' -d "$(csr_req alice pw-alice "$T/rsa2048.csr")")
+check "CSR with a key type the policy forbids is 400" bash -c "test $s = 400 && grep -q rsa-2048 '$T/body'"
+s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" -- 'b"HELLO\r\n\r\n"')
+check "malformed HTTP request is 400" test "${s%% *}" = 400
+s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" -- 'b"POST /v1/enroll/start HTTP/1.1\r\nContent-Length: 70000\r\n\r\n"')
+check "body over the limit is 413" test "${s%% *}" = 413
+s=$(api /v1/enroll/start -H 'Content-Type: application/json' --data-binary @<(head -c 65000 /dev/zero | tr '\0' ' '; json_login alice x))
+check "body at the limit is read (and judged: 401 or 400, not 413)" bash -c "test $s != 413"
+s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" --stall 3 -- 'b"GET /v1/policy HTTP/1.1\r\n\r\n"')
+check "a client silent for longer than the timeout is dropped" \
+	bash -c "case '$s' in 408*|closed) true;; *) false;; esac"
+s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" --drip 0.3 -- 'b"GET /v1/policy HTTP/1.1\r\nHost: x\r\n\r\n"')
+check "a client dripping bytes is cut off at the deadline (408)" \
+	bash -c "case '$s' in 408*|closed) true;; *) false;; esac"
+check "unknown path is 404" test "$(api /v1/nothing)" = 404
+check "wrong method is 405" test "$(api /v1/enroll/start)" = 405
+
+# Certificates the service must refuse for the policy request.
+python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select ca_key from groups where name=?\", (sys.argv[2],)).fetchone()[0])" "$T/pki.db" ops >"$T/ops.key.enc"
+python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select ca_key from groups where name=?\", (sys.argv[2],)).fetchone()[0])" "$T/pki.db" eng >"$T/eng.key.enc"
+check "CA keys are stored encrypted" grep -q 'BEGIN ENCRYPTED PRIVATE KEY' "$T/ops.key.enc"
+openssl pkey -in "$T/ops.key.enc" -passin "file:$T/secret" -out "$T/ops.key" 2>/dev/null
+openssl pkey -in "$T/eng.key.enc" -passin "file:$T/secret" -out "$T/eng.key" 2>/dev/null
+$P group ca ops >"$T/ops.crt"
+$P group ca eng >"$T/eng.crt"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/forged.key" \
+	-subj /CN=alice -out "$T/forged.csr" 2>/dev/null
+openssl x509 -req -in "$T/forged.csr" -CA "$T/ops.crt" -CAkey "$T/ops.key" -days 30 \
+	-out "$T/other-group.crt" 2>/dev/null
+s=$(api /v1/policy --cert "$T/other-group.crt" --key "$T/forged.key")
+check "client certificate from another group's CA is 403" test "$s" = 403
+openssl x509 -req -in "$T/forged.csr" -CA "$T/eng.crt" -CAkey "$T/eng.key" -days -1 \
+	-out "$T/expired.crt" 2>/dev/null
+s=$(api /v1/policy --cert "$T/expired.crt" --key "$T/forged.key")
+check "expired client certificate is 403" bash -c "test $s = 403 && grep -q expired '$T/body'"
+openssl x509 -req -in "$T/forged.csr" -CA "$T/eng.crt" -CAkey "$T/eng.key" -days 30 \
+	-out "$T/unrecorded.crt" 2>/dev/null
+s=$(api /v1/policy --cert "$T/unrecorded.crt" --key "$T/forged.key")
+check "certificate the service never issued is 403" test "$s" = 403
+s=$(api /v1/policy)
+check "policy request without a client certificate is 401" test "$s" = 401
+after=$(count_certs)
+check "no bad request left a certificate record ($before before, $after after)" \
+	test "$before" = "$after"
+$P cert revoke "$SERIAL" --reason 1
+s=$(api /v1/policy --cert "$T/alice/cert.pem" --key "$T/alice/key.pem")
+check "revoked client certificate is 403" bash -c "test $s = 403 && grep -q revoked '$T/body'"
+check "the group CRL lists the revoked serial" \
+	bash -c "$P crl eng | openssl crl -noout -text | grep -qi 'Serial Number: $SERIAL'"
+check "the service is still up after all of it" kill -0 "$PKID"
+echo "1..$n"
+exit $rc
