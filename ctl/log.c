@@ -5,10 +5,14 @@
 
 #include "log.h"
 
+bool log_quiet;
+
 void log_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_quiet)
+		return;
 	va_start(ap, fmt);
 	fputs("vpnfoctl: ", stderr);
 	vfprintf(stderr, fmt, ap);

@@ -2,7 +2,10 @@
 #ifndef VPNFOCTL_LOG_H
 #define VPNFOCTL_LOG_H
 
+#include <stdbool.h>
+
 /* User-facing errors: "vpnfoctl: <message>" on stderr. */
+extern bool log_quiet;	/* the fuzz targets turn errors off */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Developer traces, only with VPNFOCTL_DEBUG set in the environment. */
