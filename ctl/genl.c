@@ -372,6 +372,133 @@ int genl_wait(struct genl_client *c, int timeout_ms, genl_reply_fn fn,
 	return ret < 0 ? nle_to_errno(ret) : 1;
 }
 
+/* Requests from structures */
+
+int genl_sel_put(struct nl_msg *msg, const struct ctl_prefix *src,
+		 const struct ctl_prefix *dst)
+{
+	struct nlattr *nest = nla_nest_start(msg, VPNFO_A_SELECTOR);
+
+	if (!nest ||
+	    nla_put(msg, VPNFO_SEL_A_SRC, src->addr.len, src->addr.bytes) ||
+	    nla_put_u8(msg, VPNFO_SEL_A_SRC_PLEN, src->plen) ||
+	    nla_put(msg, VPNFO_SEL_A_DST, dst->addr.len, dst->addr.bytes) ||
+	    nla_put_u8(msg, VPNFO_SEL_A_DST_PLEN, dst->plen))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int genl_tunnel_put(struct nl_msg *msg, const struct genl_tunnel *t)
+{
+	unsigned int i;
+
+	if (nla_put_string(msg, VPNFO_A_TUNNEL, t->name) ||
+	    nla_put_u32(msg, VPNFO_A_MARK_MASK, t->mark_mask))
+		return -EMSGSIZE;
+	for (i = 0; i < t->nsel; i++)
+		if (genl_sel_put(msg, &t->sel_src[i], &t->sel_dst[i]))
+			return -EMSGSIZE;
+	if (t->has_hold &&
+	    nla_put_u32(msg, VPNFO_A_FAILBACK_HOLD_MS, t->hold_ms))
+		return -EMSGSIZE;
+	if (t->key && nla_put(msg, VPNFO_A_PROBE_KEY, (int)t->key_len, t->key))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int addr_put(struct nl_msg *msg, int attr, const struct ctl_addr *a)
+{
+	if (!a->len)
+		return 0;
+	return nla_put(msg, attr, a->len, a->bytes) ? -EMSGSIZE : 0;
+}
+
+static int u32_put_set(struct nl_msg *msg, int attr, uint32_t v)
+{
+	if (!v)
+		return 0;
+	return nla_put_u32(msg, attr, v) ? -EMSGSIZE : 0;
+}
+
+int genl_peer_put(struct nl_msg *msg, const struct genl_peer *p)
+{
+	if (nla_put_string(msg, VPNFO_A_TUNNEL, p->tunnel) ||
+	    nla_put_string(msg, VPNFO_A_PEER, p->name) ||
+	    nla_put_u32(msg, VPNFO_A_PRIORITY, p->priority) ||
+	    nla_put_u32(msg, VPNFO_A_MARK, p->mark) ||
+	    addr_put(msg, VPNFO_A_REMOTE, &p->remote) ||
+	    addr_put(msg, VPNFO_A_PROBE_DST, &p->probe) ||
+	    addr_put(msg, VPNFO_A_PROBE_SRC, &p->src) ||
+	    u32_put_set(msg, VPNFO_A_INTERVAL_US, p->interval_us) ||
+	    u32_put_set(msg, VPNFO_A_THRESHOLD, p->threshold) ||
+	    u32_put_set(msg, VPNFO_A_RISE, p->rise))
+		return -EMSGSIZE;
+	return 0;
+}
+
+typedef int (*struct_put_fn)(struct nl_msg *msg, const void *obj);
+
+static int struct_request(struct genl_client *c, uint8_t cmd,
+			  struct_put_fn put, const void *obj)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = genl_msg_new(cmd, 0, &msg);
+	if (ret)
+		return ret;
+	ret = put(msg, obj);
+	if (ret) {
+		genl_msg_free(msg);
+		return ret;
+	}
+	return genl_request(c, msg, NULL, NULL);
+}
+
+static int tunnel_put_any(struct nl_msg *msg, const void *t)
+{
+	return genl_tunnel_put(msg, t);
+}
+
+static int peer_put_any(struct nl_msg *msg, const void *p)
+{
+	return genl_peer_put(msg, p);
+}
+
+int genl_tunnel_new(struct genl_client *c, const struct genl_tunnel *t)
+{
+	return struct_request(c, VPNFO_CMD_TUNNEL_NEW, tunnel_put_any, t);
+}
+
+int genl_peer_new(struct genl_client *c, const struct genl_peer *p)
+{
+	return struct_request(c, VPNFO_CMD_PEER_NEW, peer_put_any, p);
+}
+
+struct names {
+	const char *tunnel;
+	const char *peer;
+};
+
+static int names_put(struct nl_msg *msg, const void *arg)
+{
+	const struct names *n = arg;
+
+	if (nla_put_string(msg, VPNFO_A_TUNNEL, n->tunnel) ||
+	    (n->peer && nla_put_string(msg, VPNFO_A_PEER, n->peer)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int genl_del(struct genl_client *c, const char *tunnel, const char *peer)
+{
+	struct names n = { tunnel, peer };
+
+	return struct_request(c, peer ? VPNFO_CMD_PEER_DEL :
+			      VPNFO_CMD_TUNNEL_DEL, names_put, &n);
+}
+
 /* Replies */
 
 static struct nla_policy attr_policy[VPNFO_A_MAX + 1] = {

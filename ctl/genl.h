@@ -74,6 +74,47 @@ int genl_subscribe(struct genl_client *c, const char *group);
 int genl_wait(struct genl_client *c, int timeout_ms, genl_reply_fn fn,
 	      void *arg);
 
+/*
+ * The same requests for programs (vpnfod), from structures instead of a
+ * command line. Zero means "the module's default" for the optional
+ * numbers; an address with len 0 is absent.
+ */
+struct genl_tunnel {
+	const char *name;
+	uint32_t mark_mask;
+	unsigned int nsel;
+	const struct ctl_prefix *sel_src;	/* nsel each */
+	const struct ctl_prefix *sel_dst;
+	bool has_hold;
+	uint32_t hold_ms;
+	const uint8_t *key;			/* NULL: no probe key */
+	size_t key_len;
+};
+
+struct genl_peer {
+	const char *tunnel;
+	const char *name;
+	uint32_t priority;
+	uint32_t mark;
+	struct ctl_addr remote;
+	struct ctl_addr probe;
+	struct ctl_addr src;
+	uint32_t interval_us;
+	uint32_t threshold;
+	uint32_t rise;
+};
+
+/* One VPNFO_A_SELECTOR nest. */
+int genl_sel_put(struct nl_msg *msg, const struct ctl_prefix *src,
+		 const struct ctl_prefix *dst);
+int genl_tunnel_put(struct nl_msg *msg, const struct genl_tunnel *t);
+int genl_peer_put(struct nl_msg *msg, const struct genl_peer *p);
+/* Build and send; 0 or -errno, c->extack says why the kernel refused. */
+int genl_tunnel_new(struct genl_client *c, const struct genl_tunnel *t);
+int genl_peer_new(struct genl_client *c, const struct genl_peer *p);
+/* @peer NULL deletes the tunnel (and its peers). */
+int genl_del(struct genl_client *c, const char *tunnel, const char *peer);
+
 /* Replies, decoded; every length is checked before it is read. */
 struct tunnel_info {
 	char name[VPNFO_NAME_MAX];

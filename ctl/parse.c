@@ -16,6 +16,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "genl.h"
 #include "log.h"
 #include "parse.h"
 
@@ -286,7 +287,6 @@ int addr_from_bytes(const void *data, size_t len, struct ctl_addr *a)
 static int sel_put(struct nl_msg *msg, char **val)
 {
 	struct ctl_prefix src, dst;
-	struct nlattr *nest;
 
 	if (parse_prefix(val[0], &src) || parse_prefix(val[1], &dst))
 		return -EINVAL;
@@ -295,15 +295,7 @@ static int sel_put(struct nl_msg *msg, char **val)
 			  val[0], val[1]);
 		return -EINVAL;
 	}
-	nest = nla_nest_start(msg, VPNFO_A_SELECTOR);
-	if (!nest ||
-	    nla_put(msg, VPNFO_SEL_A_SRC, src.addr.len, src.addr.bytes) ||
-	    nla_put_u8(msg, VPNFO_SEL_A_SRC_PLEN, src.plen) ||
-	    nla_put(msg, VPNFO_SEL_A_DST, dst.addr.len, dst.addr.bytes) ||
-	    nla_put_u8(msg, VPNFO_SEL_A_DST_PLEN, dst.plen))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
+	return genl_sel_put(msg, &src, &dst);
 }
 
 static int dur_put(struct nl_msg *msg, const struct arg_spec *spec,

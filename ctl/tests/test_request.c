@@ -21,6 +21,7 @@
 
 #include "commands.h"
 #include "genl.h"
+#include "parse.h"
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
@@ -339,6 +340,75 @@ static void reflector_on_off(void **state)
 	assert_int_equal(BUILD(reflector_set_build, r->msg, "maybe"), -EINVAL);
 }
 
+/* Every attribute of @a has the same type, length and bytes in @b, in the
+ * same order (selectors are repeated, so order matters). */
+static void assert_same_attrs(struct nl_msg *a, struct nl_msg *b)
+{
+	struct nlattr *x, *y;
+	int rem_a, rem_b, n = 0;
+
+	y = nlmsg_attrdata(nlmsg_hdr(b), GENL_HDRLEN);
+	rem_b = nlmsg_attrlen(nlmsg_hdr(b), GENL_HDRLEN);
+	nlmsg_for_each_attr(x, nlmsg_hdr(a), GENL_HDRLEN, rem_a) {
+		assert_true(nla_ok(y, rem_b));
+		assert_int_equal(nla_type(x), nla_type(y));
+		assert_int_equal(nla_len(x), nla_len(y));
+		assert_memory_equal(nla_data(x), nla_data(y), nla_len(x));
+		y = nla_next(y, &rem_b);
+		n++;
+	}
+	assert_false(nla_ok(y, rem_b));
+	assert_true(n > 0);
+}
+
+/* vpnfod's structures and vpnfoctl's command line make the same request. */
+static void peer_struct_matches_command_line(void **state)
+{
+	struct genl_peer p = {
+		.tunnel = "t1", .name = "gw2", .priority = 20, .mark = 0x200,
+		.interval_us = 5000, .threshold = 4, .rise = 2,
+	};
+	struct req *r = *state;
+	struct nl_msg *msg;
+
+	assert_int_equal(parse_addr("198.18.2.1", &p.remote), 0);
+	assert_int_equal(parse_addr("203.0.113.2", &p.probe), 0);
+	assert_int_equal(parse_addr("192.0.2.100", &p.src), 0);
+	assert_int_equal(BUILD(peer_add_build, r->msg, "t1", "gw2", "prio", "20",
+			       "mark", "0x200", "remote", "198.18.2.1",
+			       "probe", "203.0.113.2", "src", "192.0.2.100",
+			       "interval", "5ms", "threshold", "4",
+			       "rise", "2"), 0);
+	assert_int_equal(genl_msg_new(VPNFO_CMD_PEER_NEW, 0, &msg), 0);
+	assert_int_equal(genl_peer_put(msg, &p), 0);
+	assert_same_attrs(r->msg, msg);
+	genl_msg_free(msg);
+}
+
+static void tunnel_struct_matches_command_line(void **state)
+{
+	struct ctl_prefix src[2], dst[2];
+	struct genl_tunnel t = {
+		.name = "t1", .mark_mask = 0xff00, .nsel = 2,
+		.sel_src = src, .sel_dst = dst, .has_hold = true, .hold_ms = 0,
+	};
+	struct req *r = *state;
+	struct nl_msg *msg;
+
+	assert_int_equal(parse_prefix("192.0.2.100/32", &src[0]), 0);
+	assert_int_equal(parse_prefix("203.0.113.0/24", &dst[0]), 0);
+	assert_int_equal(parse_prefix("2001:db8:c::100", &src[1]), 0);
+	assert_int_equal(parse_prefix("2001:db8:100::/64", &dst[1]), 0);
+	assert_int_equal(BUILD(tunnel_add_build, r->msg, "t1", "mark-mask",
+			       "65280", "sel", "192.0.2.100/32",
+			       "203.0.113.0/24", "sel", "2001:db8:c::100/128",
+			       "2001:db8:100::/64", "hold", "0"), 0);
+	assert_int_equal(genl_msg_new(VPNFO_CMD_TUNNEL_NEW, 0, &msg), 0);
+	assert_int_equal(genl_tunnel_put(msg, &t), 0);
+	assert_same_attrs(r->msg, msg);
+	genl_msg_free(msg);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, req_setup, req_teardown)
@@ -354,6 +424,8 @@ int main(void)
 		T(tunnel_set_hold_only),
 		T(switch_to_peer_or_auto),
 		T(reflector_on_off),
+		T(peer_struct_matches_command_line),
+		T(tunnel_struct_matches_command_line),
 	};
 
 	return cmocka_run_group_tests_name("request", tests, NULL, NULL);
