@@ -386,17 +386,26 @@ void api_handle(struct api *api, const struct api_req *req, struct api_resp *res
 	bool post = !strcmp(req->m->method, "POST");
 
 	if (!strncmp(t, est, strlen(est))) {
-		char group[STORE_NAME_MAX], op[32];
+		char group[STORE_NAME_MAX] = "", op[32];
 		const char *g = t + strlen(est), *slash = strchr(g, '/');
 
-		if (!slash || (size_t)(slash - g) >= sizeof(group) || strlen(slash + 1) >= sizeof(op)) {
-			api_error(resp, 404, "EST path must be /.well-known/est/<group>/<operation>");
+		/* RFC 7030 §3.2.2: the label (our group) is optional. Without it
+		 * enrollment uses the user's own group, cacerts the default one. */
+		if (!slash) {
+			slash = g - 1;
+		} else if ((size_t)(slash - g) >= sizeof(group)) {
+			api_error(resp, 404, "EST path must be /.well-known/est/[<group>/]<operation>");
+			return;
+		} else {
+			memcpy(group, g, (size_t)(slash - g));
+			group[slash - g] = '\0';
+		}
+		if (strlen(slash + 1) >= sizeof(op)) {
+			api_error(resp, 404, "no such EST operation");
 			return;
 		}
-		memcpy(group, g, (size_t)(slash - g));
-		group[slash - g] = '\0';
 		strcpy(op, slash + 1);
-		est_handle(api, req, group, op, resp);
+		est_handle(api, req, group[0] ? group : NULL, op, resp);
 		return;
 	}
 	if (!strcmp(t, "/v1/enroll/start") && post)

@@ -27,6 +27,7 @@ struct api {
 	struct authority *auth;
 	struct ratelimit rl;
 	sem_t hash_slots;	/* bounds concurrent Argon2id runs (memory, cores) */
+	const char *est_group;	/* for /.well-known/est/cacerts without a label */
 };
 
 struct api_req {
@@ -60,6 +61,7 @@ int api_issue_client(struct api *api, const struct store_user *u, X509_REQ *req,
 		     const char *actor, X509 **cert, char *why, size_t whylen);
 void api_store_error(struct api_resp *resp, int err);
 
+/* group NULL: the request named no label. */
 void est_handle(struct api *api, const struct api_req *req, const char *group,
 		const char *op, struct api_resp *resp);
 

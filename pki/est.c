@@ -116,7 +116,7 @@ static void est_enroll(struct api *api, const struct api_req *req, const char *g
 		api_store_error(resp, err);
 		goto out;
 	}
-	if (strcmp(u.group, group)) {
+	if (group && strcmp(u.group, group)) {
 		api_error(resp, 403, "user is not in this group");
 		goto out;
 	}
@@ -137,19 +137,25 @@ void est_handle(struct api *api, const struct api_req *req, const char *group,
 {
 	bool post = !strcmp(req->m->method, "POST");
 
-	if (!store_name_valid(group)) {
+	if (group && !store_name_valid(group)) {
 		api_error(resp, 404, "no such group");
 		return;
 	}
-	if (!strcmp(op, "cacerts") && !post)
-		cacerts(api, group, resp);
-	else if (!strcmp(op, "simpleenroll") && post)
+	if (!strcmp(op, "cacerts") && !post) {
+		if (!group)
+			group = api->est_group;
+		if (group)
+			cacerts(api, group, resp);
+		else
+			api_error(resp, 404, "no default EST group: name one in the path");
+	} else if (!strcmp(op, "simpleenroll") && post) {
 		est_enroll(api, req, group, false, resp);
-	else if (!strcmp(op, "simplereenroll") && post)
+	} else if (!strcmp(op, "simplereenroll") && post) {
 		est_enroll(api, req, group, true, resp);
-	else if (!strcmp(op, "cacerts") || !strcmp(op, "simpleenroll") ||
-		 !strcmp(op, "simplereenroll"))
+	} else if (!strcmp(op, "cacerts") || !strcmp(op, "simpleenroll") ||
+		   !strcmp(op, "simplereenroll")) {
 		api_error(resp, 405, "method not allowed here");
-	else
+	} else {
 		api_error(resp, 404, "EST operation not supported");
+	}
 }

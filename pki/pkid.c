@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vpnfo-pkid [--db URI] [--secret FILE] [--listen ADDR] [--port N]\n"
 		   "                  [--port-file FILE] [--threads N] [--timeout S]\n"
 		   "                  [--name SAN]... [--hash-slots N] [--delay-base S]\n"
-		   "                  [--delay-cap S] [-v|-q]\n"
+		   "                  [--delay-cap S] [--est-group GROUP] [-v|-q]\n"
 		   "Serves until SIGINT or SIGTERM. --port 0 picks a free port (see --port-file).\n");
 }
 
@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 		{ "hash-slots", required_argument, NULL, 'H' },
 		{ "delay-base", required_argument, NULL, 'D' },
 		{ "delay-cap", required_argument, NULL, 'C' },
+		{ "est-group", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
 	const char *db = getenv("VPNFO_PKI_DB") ? getenv("VPNFO_PKI_DB") : "/var/lib/vpnfo/pki.db";
 	const char *secret = getenv("VPNFO_PKI_SECRET") ? getenv("VPNFO_PKI_SECRET") :
 							  "/etc/vpnfo/pki.secret";
-	const char *listen_addr = "127.0.0.1", *port_file = NULL, *sans[17] = { 0 };
+	const char *listen_addr = "127.0.0.1", *port_file = NULL, *est_group = NULL, *sans[17] = { 0 };
 	int port = 8443, threads = 32, hash_slots = 2, nsans = 0, c, sig, err;
 	double timeout = 10, delay_base = 0.25, delay_cap = 4;
 	struct authority auth;
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
 	SSL_CTX *ctx;
 	sigset_t set;
 
-	while ((c = getopt_long(argc, argv, "d:s:l:p:P:t:T:n:H:D:C:vqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:p:P:t:T:n:H:D:C:E:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 's': secret = optarg; break;
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
 		case 'H': hash_slots = atoi(optarg); break;
 		case 'D': delay_base = atof(optarg); break;
 		case 'C': delay_cap = atof(optarg); break;
+		case 'E': est_group = optarg; break;
 		case 'v': log_verbose = LOG_DEBUG; break;
 		case 'q': log_verbose = LOG_ERR; break;
 		case 'h': usage(stdout); return 0;
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
 	if (err)
 		return 1;
 	err = api_init(&api, &auth, hash_slots, delay_base, delay_cap);
+	api.est_group = est_group;
 	if (!err)
 		err = tls_server_ctx(&auth, sans, &ctx);
 	if (!err)

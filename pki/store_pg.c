@@ -99,6 +99,7 @@ static int pg_exec(void *p, const char *sql, int nparams, const char *const *par
 	if (!q)
 		return -ENOMEM;
 again:
+	ret = 0;
 	res = PQexecParams(pg->conn, q, nparams, NULL, params, NULL, NULL, 0);
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:

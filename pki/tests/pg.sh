@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the tests: a throw-away PostgreSQL server on a unix socket in
 # a temporary directory, run as an unprivileged user (initdb refuses root).
-#   pg_start   sets PG_URI ("pg:host=DIR dbname=postgres user=pki")
+#   pg_start   sets PG_URI (postgresql:///postgres?host=DIR&user=pki)
 #   pg_stop    stops it and removes the directory
 #   pg_pause / pg_resume   stop and start the same cluster (outage tests)
 
@@ -24,7 +24,7 @@ pg_start() {
 	pg_run "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U pki -E UTF8 >"$PG_DIR/initdb.log" 2>&1 ||
 		{ cat "$PG_DIR/initdb.log" >&2; return 1; }
 	pg_resume || return 1
-	PG_URI="pg:host=$PG_DIR dbname=postgres user=pki"
+	PG_URI="postgresql:///postgres?host=$PG_DIR&user=pki"
 }
 
 pg_resume() {
