@@ -54,25 +54,28 @@ static int monitor_args(int argc, char **argv, struct monitor *m,
 {
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (i + 1 >= argc ||
-		    (strcmp(argv[i], "--count") && strcmp(argv[i], "--timeout"))) {
-			log_error("%s argument '%s'",
-				  i + 1 >= argc ? "incomplete" : "unknown",
-				  argv[i]);
+	for (i = 1; i < argc; i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+
+		if (strcmp(opt, "--count") && strcmp(opt, "--timeout")) {
+			log_error("unknown argument '%s'", opt);
 			return -EINVAL;
 		}
-		if (!strcmp(argv[i], "--count")) {
-			if (parse_u32(argv[i + 1], "count", 1, UINT32_MAX,
-				      &m->count))
+		if (!val) {
+			log_error("'%s' needs a value", opt);
+			return -EINVAL;
+		}
+		if (!strcmp(opt, "--count")) {
+			if (parse_u32(val, "count", 1, UINT32_MAX, &m->count))
 				return -EINVAL;
-		} else if (parse_duration_us(argv[i + 1], "timeout",
-					     timeout_us) || !*timeout_us) {
-			if (!*timeout_us)
-				log_error("invalid timeout '%s'", argv[i + 1]);
+			continue;
+		}
+		if (parse_duration_us(val, "timeout", timeout_us))
+			return -EINVAL;
+		if (!*timeout_us) {
+			log_error("invalid timeout '%s' (more than 0)", val);
 			return -EINVAL;
 		}
-		i++;
 	}
 	return 0;
 }
@@ -97,13 +100,13 @@ int cmd_monitor(int argc, char **argv)
 		int wait_ms = -1;
 
 		if (deadline) {
-			uint64_t now = now_us();
+			uint64_t now = now_us(), rest_ms;
 
 			if (now >= deadline)
 				break;
 			/* Round up: never spin on a sub-millisecond rest. */
-			wait_ms = (int)((deadline - now + 999) / 1000 > INT_MAX ?
-					INT_MAX : (deadline - now + 999) / 1000);
+			rest_ms = (deadline - now + 999) / 1000;
+			wait_ms = rest_ms > INT_MAX ? INT_MAX : (int)rest_ms;
 		}
 		ret = genl_wait(&c, wait_ms, monitor_event, &m);
 		if (ret == -EINTR)
