@@ -81,8 +81,9 @@ int genl_open_family(struct genl_client *c, const char *name)
 	ret = genl_ctrl_resolve(c->sk, name);
 	if (ret < 0) {
 		ret = nle_to_errno(ret);
-		log_error("generic netlink family '%s' not found (is vpnfo.ko loaded?): %s",
-			  name, strerror(-ret));
+		log_error("generic netlink family '%s' not found%s: %s", name,
+			  strcmp(name, VPNFO_GENL_NAME) ? "" :
+			  " (is vpnfo.ko loaded?)", strerror(-ret));
 		goto cleanup;
 	}
 	c->family = ret;
