@@ -141,7 +141,7 @@ int http_req_parse(const char *buf, size_t n, struct http_msg *m, char *why, siz
 	err = head_end(buf, n, &len, why, whylen);
 	if (err)
 		return err;
-	eol = strstr(buf, "\r\n");
+	eol = memmem(buf, len, "\r\n", 2);
 	sp1 = memchr(buf, ' ', (size_t)(eol - buf));
 	if (!sp1 || sp1 == buf || (size_t)(sp1 - buf) >= sizeof(m->method))
 		return why_set(why, whylen, -EINVAL, "malformed request line");
@@ -182,7 +182,7 @@ int http_resp_parse(const char *buf, size_t n, struct http_msg *m, char *why, si
 	err = head_end(buf, n, &len, why, whylen);
 	if (err)
 		return err;
-	eol = strstr(buf, "\r\n");
+	eol = memmem(buf, len, "\r\n", 2);
 	if (eol - buf < 12 || (memcmp(buf, "HTTP/1.1 ", 9) && memcmp(buf, "HTTP/1.0 ", 9)) ||
 	    buf[9] < '1' || buf[9] > '5' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' ||
 	    buf[11] > '9' || (eol - buf > 12 && buf[12] != ' '))

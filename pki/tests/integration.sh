@@ -6,7 +6,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 pki_setup || { echo "not ok 1 - pki setup"; exit 1; }
-pkid_start --timeout 2 --delay-base 0.1 --delay-cap 1.6 --threads 24 ||
+pkid_start --timeout 2 --delay-base 0.4 --delay-cap 3.2 --threads 24 ||
 	{ echo "not ok 1 - pkid start"; exit 1; }
 C="$PKI/tests/enroll_client"
 RAW="$PKI/tests/rawtls.py"
@@ -80,11 +80,19 @@ s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login da
 $P user disable dave
 s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d "$(json_login dave pw-dave)")
 check "disabled user is 401" test "$s" = 401
-t1=$( { /usr/bin/time -f %e curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad1)" "$(URL /v1/enroll/start)"; } 2>&1)
-curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad2)" "$(URL /v1/enroll/start)"
-t3=$( { /usr/bin/time -f %e curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" -H 'Content-Type: application/json' -d "$(json_login carol bad3)" "$(URL /v1/enroll/start)"; } 2>&1)
-check "repeated wrong passwords are answered ever more slowly ($t1 s, then $t3 s)" \
-	awk -v a="$t1" -v b="$t3" 'BEGIN { exit !(b > a + 0.3) }'
+# Failures for one user: the answer waits 0.4 s, 0.8 s, 1.6 s, 3.2 s (plus
+# the hash, which varies with the machine's load; hence the wide margin).
+login_time() {
+	{ /usr/bin/time -f %e curl -s -o /dev/null --cacert "$T/gw1/service-ca.crt" \
+		-H 'Content-Type: application/json' -d "$(json_login carol "$1")" \
+		"$(URL /v1/enroll/start)"; } 2>&1
+}
+t1=$(login_time bad1)
+login_time bad2 >/dev/null
+login_time bad3 >/dev/null
+t4=$(login_time bad4)
+check "repeated wrong passwords are answered ever more slowly ($t1 s, then $t4 s)" \
+	awk -v a="$t1" -v b="$t4" 'BEGIN { exit !(b > a + 1.0) }'
 s=$(api /v1/enroll/start -H 'Content-Type: application/json' -d '{"user":"alice",')
 check "malformed JSON is 400 with the reason" \
 	bash -c "test $s = 400 && grep -q 'malformed JSON' '$T/body'"
