@@ -4,8 +4,10 @@
 # The lab itself, without vpnfo: a mark set by nftables stands in for the
 # module. Mark 0x100 must go through gw1's SA, 0x200 through gw2's, and no
 # mark must end on the fail-closed policy: dropped, nothing in plaintext.
-# Proves the topology, the SAs and the captures before any module test
-# relies on them.
+# Each of the three ways to fail gw1 must cut its path, and restoring it
+# must mend it. Proves the topology, the SAs, the failure helpers and the
+# captures before any module test relies on them. LAB_FAMILY=6 runs it
+# with IPv6 (test-lab-ipv6.sh).
 . "$(dirname "$0")/lib.sh"
 
 MODULE=0 lab_require
@@ -17,6 +19,7 @@ capture_start || { not_ok "captures start"; tap_done; }
 lab_mark() {
 	local match="ip daddr"
 
+	lab_addrs
 	[ "$LAB_FAMILY" = 6 ] && match="ip6 daddr"
 	in_ns client nft -f - <<-NFT
 		table inet lab
@@ -64,6 +67,19 @@ check "no mark: no answer (fail-closed policy)" \
 
 through 0x100 1
 through 0x200 2
+
+lab_mark 0x100
+for way in link sa loss; do
+	lab_fail 1 "$way"
+	stream_run 200 1 --drain 1000
+	check "gw1 failed ($way): its path carries nothing" \
+		none_answered "$(stream_field stream sent)" "$(stream_field stream received)"
+	lab_restore 1 "$way"
+	stream_run 200 1 --drain 1000
+	stream_summary stream
+	check "gw1 restored ($way): every datagram answered" \
+		all_answered "$(stream_field stream sent)" "$(stream_field stream received)"
+done
 
 capture_stop
 capture_check "lab"
