@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A CHILD SA into XFRM, in the form the vpnfo module's switchover needs
+ * (Documentation/switchover.md): on a client, per-peer out policies told
+ * apart by mark, one shared in/fwd policy with a wildcard template, the
+ * fail-closed fallback; on a gateway, plain tunnel policies. SAs carry no
+ * mark so that inbound lookups match whatever peer the packet came from.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/vpnfo.h>
+
+#include "ike.h"
+
+#define CLIENT_PEER_PRIORITY	100
+#define CLIENT_FALLBACK_PRIORITY 1000
+
+static void sa_algs(struct xfrm_sa_spec *s, const struct ike_algs *a,
+		    const uint8_t *ek, const uint8_t *ak)
+{
+	s->enc_keylen = (unsigned int)ike_encr_keylen(a->encr, a->keybits);
+	memcpy(s->enc_key, ek, s->enc_keylen);
+	if (a->encr == IKE_ENCR_AES_GCM16) {
+		s->aead = true;
+		s->enc = "rfc4106(gcm(aes))";
+		s->icv_bits = 128;
+		return;
+	}
+	s->enc = "cbc(aes)";
+	s->auth_keylen = (unsigned int)ike_integ_keylen(a->integ);
+	memcpy(s->auth_key, ak, s->auth_keylen);
+	s->trunc_bits = (unsigned int)ike_integ_icvlen(a->integ) * 8;
+	switch (a->integ) {
+	case IKE_INTEG_SHA2_384_192:
+		s->auth = "hmac(sha384)";
+		break;
+	case IKE_INTEG_SHA2_512_256:
+		s->auth = "hmac(sha512)";
+		break;
+	default:
+		s->auth = "hmac(sha256)";
+	}
+}
+
+static int sel_of(const struct ike_ts *l, const struct ike_ts *r,
+		  struct xfrm_sel *sel)
+{
+	int err = ike_ts_to_sel(l, &sel->src, &sel->splen);
+
+	if (!err)
+		err = ike_ts_to_sel(r, &sel->dst, &sel->dplen);
+	if (err)
+		return err;
+	sel->proto = l->proto ? l->proto : r->proto;
+	/* Only "any" or one port is expressible in an XFRM selector. */
+	sel->sport = l->sport == l->eport ? l->sport : 0;
+	sel->dport = r->sport == r->eport ? r->sport : 0;
+	if ((!sel->sport && (l->sport != 0 || l->eport != 0xffff)) ||
+	    (!sel->dport && (r->sport != 0 || r->eport != 0xffff)))
+		return -EINVAL;
+	return 0;
+}
+
+static void sel_swap(const struct xfrm_sel *a, struct xfrm_sel *b)
+{
+	*b = *a;
+	b->src = a->dst;
+	b->dst = a->src;
+	b->splen = a->dplen;
+	b->dplen = a->splen;
+	b->sport = a->dport;
+	b->dport = a->sport;
+}
+
+/* Every policy for one selector pair; del undoes what add made. */
+static int child_policies(struct ike_sa *sa, const struct xfrm_sel *out_sel,
+			  bool del)
+{
+	const struct ike_conf *cf = sa->conf;
+	const struct xfrm_ops *x = sa->env->xfrm;
+	struct xfrm_pol_spec p;
+	int err;
+	int (*op)(void *, const struct xfrm_pol_spec *) =
+		del ? x->pol_del : x->pol_add;
+
+	memset(&p, 0, sizeof(p));
+	p.sel = *out_sel;
+	p.dir = XFRM_DIR_OUT;
+	p.reqid = cf->reqid;
+	p.tsrc = sa->local.ip;
+	p.tdst = sa->remote.ip;
+	if (cf->mark) {
+		p.priority = CLIENT_PEER_PRIORITY;
+		p.mark = cf->mark;
+		p.mark_mask = cf->mark_mask;
+	}
+	err = op(x->ctx, &p);
+	if (err)
+		return err;
+	if (cf->mark && del)
+		return 0;	/* fallback and shared inbound stay: fail closed */
+	if (cf->mark) {
+		memset(&p, 0, sizeof(p));
+		p.sel = *out_sel;
+		p.dir = XFRM_DIR_OUT;
+		p.priority = CLIENT_FALLBACK_PRIORITY;
+		p.reqid = VPNFO_FALLBACK_REQID;
+		p.transport = true;
+		err = x->pol_add(x->ctx, &p);
+		if (err)
+			return err;
+	}
+	memset(&p, 0, sizeof(p));
+	sel_swap(out_sel, &p.sel);
+	if (!cf->mark) {
+		p.reqid = cf->reqid;
+		p.tsrc = sa->remote.ip;
+		p.tdst = sa->local.ip;
+	}
+	p.dir = XFRM_DIR_IN;
+	err = op(x->ctx, &p);
+	if (err)
+		return err;
+	p.dir = XFRM_DIR_FWD;
+	return op(x->ctx, &p);
+}
+
+int ike_child_install(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+	struct xfrm_sa_spec s;
+	unsigned int i, j;
+	int err;
+
+	memset(&s, 0, sizeof(s));
+	s.reqid = sa->conf->reqid;
+	s.src = sa->remote.ip;
+	s.dst = sa->local.ip;
+	s.spi = c->spi_in;
+	if (sa->nat_local || sa->nat_remote) {
+		s.encap_sport = sa->remote.port;
+		s.encap_dport = sa->local.port;
+	}
+	sa_algs(&s, &c->algs, c->ek_in, c->ak_in);
+	err = x->sa_add(x->ctx, &s);
+	if (err)
+		goto out;
+	s.src = sa->local.ip;
+	s.dst = sa->remote.ip;
+	s.spi = c->spi_out;
+	s.encap_sport = s.encap_sport ? sa->local.port : 0;
+	s.encap_dport = s.encap_dport ? sa->remote.port : 0;
+	sa_algs(&s, &c->algs, c->ek_out, c->ak_out);
+	err = x->sa_add(x->ctx, &s);
+	if (err) {
+		x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
+		goto out;
+	}
+	for (i = 0; i < c->ts_l.n; i++) {
+		for (j = 0; j < c->ts_r.n; j++) {
+			struct xfrm_sel sel;
+
+			memset(&sel, 0, sizeof(sel));
+			if (c->ts_l.ts[i].type != c->ts_r.ts[j].type)
+				continue;
+			err = sel_of(&c->ts_l.ts[i], &c->ts_r.ts[j], &sel);
+			if (!err)
+				err = child_policies(sa, &sel, false);
+			if (err)
+				goto undo;
+		}
+	}
+	c->installed = true;
+	ike_info("%s: CHILD SA up, SPIs in %08x out %08x", sa->conf->name,
+		 c->spi_in, c->spi_out);
+	goto out;
+undo:
+	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
+	x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
+out:
+	ike_wipe(&s, sizeof(s));
+	return err;
+}
+
+void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+	unsigned int i, j;
+
+	if (!c->installed)
+		return;
+	for (i = 0; i < c->ts_l.n; i++) {
+		for (j = 0; j < c->ts_r.n; j++) {
+			struct xfrm_sel sel;
+
+			memset(&sel, 0, sizeof(sel));
+			if (c->ts_l.ts[i].type == c->ts_r.ts[j].type &&
+			    !sel_of(&c->ts_l.ts[i], &c->ts_r.ts[j], &sel))
+				child_policies(sa, &sel, true);
+		}
+	}
+	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
+	x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
+	c->installed = false;
+	ike_info("%s: CHILD SA %08x/%08x removed", sa->conf->name, c->spi_in,
+		 c->spi_out);
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: one UDP datagram as vpnfod receives it. Runs the
+ * header and chain parsers, the payload decoder, and a fresh responder
+ * IKE SA's input path (IKE_SA_INIT handling, proposal choice, DH).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ike.h"
+
+static struct ike_conf conf;
+static struct xfrm_ops ops;
+static struct ike_env env;
+
+static int f_send(void *c, struct ike_sa *sa, const uint8_t *m, size_t n)
+{
+	(void)c, (void)sa, (void)m, (void)n;
+	return 0;
+}
+
+static uint64_t f_now(void *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int f_sa_add(void *c, const struct xfrm_sa_spec *s)
+{
+	(void)c, (void)s;
+	return 0;
+}
+
+static int f_sa_del(void *c, const struct xfrm_addr *d, uint32_t spi)
+{
+	(void)c, (void)d, (void)spi;
+	return 0;
+}
+
+static int f_pol(void *c, const struct xfrm_pol_spec *p)
+{
+	(void)c, (void)p;
+	return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	ike_log_level = 0;
+	strcpy(conf.name, "fuzz");
+	conf.ike[0] = (struct ike_algs){ IKE_ENCR_AES_GCM16, 128, 0,
+					 IKE_PRF_HMAC_SHA2_256 };
+	conf.ike[1] = (struct ike_algs){ IKE_ENCR_AES_CBC, 128,
+					 IKE_INTEG_SHA2_256_128,
+					 IKE_PRF_HMAC_SHA2_256 };
+	conf.n_ike = 2;
+	conf.dh[0] = IKE_DH_CURVE25519;
+	conf.dh[1] = IKE_DH_ECP256;
+	conf.n_dh = 2;
+	conf.retrans_base_ms = 1000;
+	conf.retrans_tries = 3;
+	ops = (struct xfrm_ops){ f_sa_add, f_sa_del, f_pol, f_pol, NULL };
+	env = (struct ike_env){ f_send, &ops, f_now, NULL };
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ike_addr a = { .ip = { .family = AF_INET }, .port = 500 };
+	struct ike_hdr h;
+	struct ike_chain c;
+	struct ike_pls *p;
+	struct ike_sa *sa;
+
+	if (size >= IKE_HDR_LEN) {
+		ike_hdr_parse(data, size, &h);
+		if (!ike_chain_parse(data[16], data + IKE_HDR_LEN,
+				     size - IKE_HDR_LEN, &c)) {
+			p = malloc(sizeof(*p));
+			if (p) {
+				ike_pls_decode(&c, p);
+				free(p);
+			}
+		}
+	}
+	if (!ike_sa_new(&sa, &conf, &env, false, &a, &a)) {
+		ike_sa_input(sa, data, size);
+		ike_sa_free(sa);
+	}
+	return 0;
+}
