@@ -103,6 +103,13 @@ cmp() {
 	isnum "$1" && isnum "$3" && [ "$1" "$2" "$3" ]
 }
 
+# nap SECONDS: sleep without starting a process (read on a pipe nobody
+# writes to); every exec costs a lot in a TCG guest.
+exec {LAB_NAP_FD}<> <(:)
+nap() {
+	read -r -t "$1" -u "$LAB_NAP_FD" _ || :
+}
+
 # wait_for SECONDS CMD ARGS...: poll CMD every 0.1 s until it succeeds;
 # 1 if it never did. Bounded: the deadline is checked after every try.
 wait_for() {
@@ -112,8 +119,30 @@ wait_for() {
 	while :; do
 		"$@" && return 0
 		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.1
+		nap 0.1
 	done
+}
+
+# json_val JSON KEY: the first value of KEY in JSON, strings unquoted,
+# "null" for null; empty when absent. A regular expression, not a parser:
+# enough for vpnfoctl's flat objects and their one "stats" nest.
+json_val() {
+	local re="\"$2\"[[:space:]]*:[[:space:]]*(\"([^\"]*)\"|([^],}[:space:]]*))"
+
+	[[ $1 =~ $re ]] || return 1
+	if [[ ${BASH_REMATCH[1]} == \"* ]]; then
+		echo "${BASH_REMATCH[2]}"
+	else
+		echo "${BASH_REMATCH[3]}"
+	fi
+}
+
+# json_obj JSON NAME: the part of a vpnfoctl array of objects that belongs
+# to the object whose "name" is NAME (from that key to the object's end).
+json_obj() {
+	local re="\"name\"[[:space:]]*:[[:space:]]*\"$2\"[^{}]*(\{[^{}]*\})?[^{}]*"
+
+	[[ $1 =~ $re ]] && echo "${BASH_REMATCH[0]}"
 }
 
 # lab_ns NAME: the namespace of NAME (client, gw1, gw2, gw3, lan).
@@ -362,15 +391,15 @@ lab_build() {
 
 	lab_addrs
 	LAB_LABS+=("$p")
-	for n in client gw1 gw2 gw3 lan; do
-		ip netns add "$p$n" || return 1
-	done
-	for n in 1 2 3; do
-		ip link add c-gw$n netns "${p}client" type veth \
-			peer gw$n-c netns "${p}gw$n" || return 1
-		ip link add gw$n-l netns "${p}gw$n" type veth \
-			peer l-gw$n netns "${p}lan" || return 1
-	done
+	{
+		for n in client gw1 gw2 gw3 lan; do
+			echo "netns add $p$n"
+		done
+		for n in 1 2 3; do
+			echo "link add c-gw$n netns ${p}client type veth peer gw$n-c netns ${p}gw$n"
+			echo "link add gw$n-l netns ${p}gw$n type veth peer l-gw$n netns ${p}lan"
+		done
+	} | ip -batch - || return 1
 	# No reverse-path filter: replies legitimately come back on another
 	# link than the one a route lookup would pick. Per device too: IPv4
 	# uses the larger of "all" and the device's value. IPv6 addresses
@@ -432,41 +461,70 @@ tunnel_json() {
 
 # lab_active: the active peer's name, or "none".
 lab_active() {
-	tunnel_json | jq -r '(if type == "array" then .[0] else . end).active // "none"'
+	local a
+
+	a=$(json_val "$(tunnel_json)" active) || { echo "error"; return; }
+	[ "$a" = null ] && a=none
+	echo "$a"
 }
 
 active_is() {
 	[ "$(lab_active)" = "$1" ]
 }
 
-# tunnel_stat FIELD: one of the tunnel's stats counters.
+# tunnel_stat FIELD: one of the tunnel's fields or stats counters.
 tunnel_stat() {
-	tunnel_json | jq -r "(if type == \"array\" then .[0] else . end).stats.$1"
+	json_val "$(tunnel_json)" "$1"
 }
 
-# peer_field PEER JQPATH: e.g. peer_field gw1 .state
+# peers_json: every peer of the tunnel, one vpnfoctl call.
+peers_json() {
+	vctl --json peer show "$LAB_TUNNEL" 2>/dev/null
+}
+
+# peer_field PEER KEY [PEERS_JSON]: e.g. peer_field gw1 state
 peer_field() {
-	vctl --json peer show "$LAB_TUNNEL" "$1" 2>/dev/null |
-		jq -r "(if type == \"array\" then .[0] else . end)$2"
+	json_val "$(json_obj "${3-$(peers_json)}" "$1")" "$2"
 }
 
 peer_is() {
-	[ "$(peer_field "$1" .state)" = "$2" ]
+	[ "$(peer_field "$1" state)" = "$2" ]
 }
 
 # ---------------------------------------------------------------- SA counters
 
-# sa_counter NAME SRC DST SPI bytes|packets
-sa_counter() {
-	in_ns "$1" ip -s xfrm state get src "$2" dst "$3" proto esp spi "$4" |
-		awk -v what="$5" '
-			/lifetime current:/ { getline; gsub(/[(),]/, " ");
-				print (what == "bytes" ? $1 : $3); exit }'
+# sa_snapshot: the client's SA counters, one "ip -s xfrm state" for all;
+# prints "SPI BYTES PACKETS" lines (SPI in decimal).
+sa_snapshot() {
+	local line spi="" cur=0
+
+	while IFS= read -r line; do
+		if [[ $line =~ proto\ esp\ spi\ (0x[0-9a-fA-F]+) ]]; then
+			spi=$((BASH_REMATCH[1]))
+		elif [[ $line =~ lifetime\ current: ]]; then
+			cur=1
+		elif [ "$cur" = 1 ] && [[ $line =~ ([0-9]+)\(bytes\),\ *([0-9]+)\(packets\) ]]; then
+			echo "$spi ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+			cur=0
+		fi
+	done < <(in_ns client ip -s xfrm state list)
 }
 
-# client_sa_out N bytes|packets: the client's SA towards gwN.
+# sa_out SNAPSHOT N bytes|packets: the client's SA towards gwN.
+sa_out() {
+	local spi b p
+
+	while read -r spi b p; do
+		[ "$spi" = $(($(spi_up "$2"))) ] || continue
+		[ "$3" = bytes ] && echo "$b" || echo "$p"
+		return 0
+	done <<<"$1"
+	return 1
+}
+
+# client_sa_out N bytes|packets: the same, from a fresh snapshot.
 client_sa_out() {
-	sa_counter client "$(wan_client "$1")" "$(wan_gw "$1")" "$(spi_up "$1")" "$2"
+	sa_out "$(sa_snapshot)" "$1" "$2"
 }
 
 # ---------------------------------------------------------------- traffic
@@ -593,7 +651,7 @@ dmesg_clean() {
 monitor_start() {
 	lab_bg "$1" in_ns client stdbuf -oL "$VPNFOCTL" --json monitor \
 		--timeout "${2}s"
-	sleep 0.5	# let it join the multicast group
+	nap 0.5	# let it join the multicast group
 }
 
 # monitor_events NAME [JQ-CONDITION]: the events it printed, one per line.
@@ -607,19 +665,18 @@ monitor_events() {
 # steady_check NAME N: a stream gets every answer, through gwN's SA only,
 # steered there by vpnfo, which shows gwN as the active peer.
 steady_check() {
-	local name=$1 gw=$2 n sent recv size=500 d
-	local -a sa0 sa1 tx0 tx1 sad txd
+	local name=$1 gw=$2 n sent recv size=500 d sa0 sa1 pj0 pj1
+	local -a sad txd
 
-	for n in 1 2 3; do
-		sa0[n]=$(client_sa_out "$n" bytes)
-		tx0[n]=$(peer_field "gw$n" .stats.tx_packets)
-	done
+	sa0=$(sa_snapshot)
+	pj0=$(peers_json)
 	stream_run 1000 3 --size "$size" --drain 2000
+	sa1=$(sa_snapshot)
+	pj1=$(peers_json)
 	for n in 1 2 3; do
-		sa1[n]=$(client_sa_out "$n" bytes)
-		tx1[n]=$(peer_field "gw$n" .stats.tx_packets)
-		sad[n]=$(sub "${sa1[n]}" "${sa0[n]}")
-		txd[n]=$(sub "${tx1[n]}" "${tx0[n]}")
+		sad[n]=$(sub "$(sa_out "$sa1" "$n" bytes)" "$(sa_out "$sa0" "$n" bytes)")
+		txd[n]=$(sub "$(peer_field "gw$n" tx_packets "$pj1")" \
+			"$(peer_field "gw$n" tx_packets "$pj0")")
 	done
 	stream_summary stream
 	sent=$(stream_field stream sent)
@@ -648,11 +705,11 @@ failover_check() {
 	local name=$1 way=$2
 
 	stream_start fo 1000 60 --drain 2000 --gaps "$LAB_TMP/fo.gaps"
-	sleep 1
+	nap 1
 	lab_fail 1 "$way"
 	check "$name: gw1 fails ($way): vpnfo moves to gw2" wait_for 15 active_is gw2
 	check "$name: gw1 fails ($way): vpnfo sees gw1 down" peer_is gw1 down
-	sleep 1
+	nap 1
 	lab_bg_stop fo
 	stream_summary fo
 	diag "$name: interruption across the failure: $(stream_field fo max_gap_ms) ms (TCG)"

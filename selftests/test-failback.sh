@@ -13,20 +13,20 @@ lab_require
 lab_setup
 check "lab up: gw1 active" active_is gw1
 check "tunnel holds failback for ${HOLD_MS} ms" \
-	cmp "$(tunnel_json | jq -r '.[0].failback_hold_ms')" -eq "$HOLD_MS"
+	cmp "$(tunnel_stat failback_hold_ms)" -eq "$HOLD_MS"
 lab_fail 1 link
 check "gw1 fails: traffic on gw2" wait_for 15 active_is gw2
 check "gw1 is down" wait_for 10 peer_is gw1 down
 
 monitor_start mon 60
 stream_start fb 1000 60 --drain 3000 --size 64
-sleep 1
+nap 1
 sw0=$(tunnel_stat switches)
 lab_restore 1 link
 check "gw1 back: vpnfo sees gw1 up" wait_for 10 peer_is gw1 up
 check "gw1 up: still on gw2 during the hold" active_is gw2
 check "after the hold: failback to gw1" wait_for 20 active_is gw1
-sleep 1
+nap 1
 lab_bg_stop fb
 sw1=$(tunnel_stat switches)
 lab_bg_stop mon

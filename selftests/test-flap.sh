@@ -17,12 +17,12 @@ down0=$(peer_field gw1 .stats.down_events)
 monitor_start mon 60
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	lab_fail 1 link
-	sleep 0.2
+	nap 0.2
 	lab_restore 1 link
-	sleep 0.2
+	nap 0.2
 done
 check "after the flapping: back on gw1" wait_for 20 active_is gw1
-sleep 1
+nap 1
 sw1=$(tunnel_stat switches)
 down1=$(peer_field gw1 .stats.down_events)
 lab_bg_stop mon

@@ -13,7 +13,7 @@ lab_setup
 check "lab up: gw1 active" active_is gw1
 capture_start || not_ok "capture starts"
 stream_start all 500 170 --drain 1000
-sleep 1
+nap 1
 for way in link sa loss; do
 	lab_fail 1 "$way"
 	check "gw1 fails ($way): gw2" wait_for 15 active_is gw2
@@ -25,7 +25,7 @@ lab_fail 2 sa
 check "gw1 and gw2 fail: gw3" wait_for 20 active_is gw3
 lab_fail 3 loss
 check "all fail: no active peer" wait_for 20 active_is none
-sleep 1
+nap 1
 lab_restore 2 sa
 check "gw2 back: gw2" wait_for 20 active_is gw2
 lab_restore 3 loss
@@ -33,12 +33,12 @@ lab_restore 1 link
 check "gw1 back: failback to gw1" wait_for 20 active_is gw1
 for i in 1 2 3 4 5; do
 	lab_fail 1 link
-	sleep 0.2
+	nap 0.2
 	lab_restore 1 link
-	sleep 0.2
+	nap 0.2
 done
 check "after flapping: gw1" wait_for 20 active_is gw1
-sleep 1
+nap 1
 lab_bg_stop all
 capture_stop
 stream_summary all

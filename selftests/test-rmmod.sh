@@ -19,10 +19,10 @@ lab_setup
 check "lab up: gw1 active" active_is gw1
 capture_start || not_ok "capture starts"
 stream_start flow 500 60 --drain 1000
-sleep 2
+nap 2
 check "rmmod vpnfo while traffic flows" rmmod vpnfo
 check "the module is gone" test ! -d /sys/module/vpnfo
-sleep 2
+nap 2
 lab_bg_stop flow
 stream_summary flow
 check "traffic flowed before the rmmod" cmp "$(stream_field flow received)" -gt 0
