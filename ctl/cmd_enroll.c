@@ -159,7 +159,7 @@ int cmd_enroll(int argc, char **argv)
 		return 1;
 	}
 	printf("enrolled '%s' in %s: steps 100/101 %.1f ms, 102/103 %.1f ms, 104/105 %.1f ms, "
-	       "total %.1f ms\n", cfg.user, cfg.dir, t.start * 1000, t.csr * 1000,
-	       t.policy * 1000, t.total * 1000);
+	       "storing %.1f ms, total %.1f ms\n", cfg.user, cfg.dir, t.start * 1000,
+	       t.csr * 1000, t.policy * 1000, t.store * 1000, t.total * 1000);
 	return 0;
 }

@@ -327,11 +327,12 @@ static int write_str(const char *dir, const char *name, const void *p, size_t n,
 	return file_write(path, p, n, mode);
 }
 
-/* Steps 104/105: the signed policy, verified against the group CA. */
+/* Steps 104/105: the signed policy, verified against the group CA; the
+ * CMS message and its content go to cms and text. */
 static int fetch_policy(struct trust *t, X509 *cert, EVP_PKEY *key, X509 *group_ca,
-			const char *group, const char *dir)
+			const char *group, struct sbuf *cms, struct sbuf *text)
 {
-	struct sbuf body = { 0 }, cms = { 0 }, text = { 0 };
+	struct sbuf body = { 0 };
 	struct policy *pol = malloc(sizeof(*pol));
 	const char *b64, *g;
 	struct json *j = NULL;
@@ -351,32 +352,32 @@ static int fetch_policy(struct trust *t, X509 *cert, EVP_PKEY *key, X509 *group_
 	err = -EPROTO;
 	if (json_parse(body.data, body.len, &j, why, sizeof(why)) ||
 	    json_get_str(j, "policy_cms", &b64) || json_get_str(j, "group", &g) ||
-	    strcmp(g, group) || b64_decode(b64, strlen(b64), &cms)) {
+	    strcmp(g, group) || b64_decode(b64, strlen(b64), cms)) {
 		pr_err("malformed policy answer %s", why);
 		goto out;
 	}
-	err = policy_verify(group_ca, cms.data, cms.len, &text);
+	err = policy_verify(group_ca, cms->data, cms->len, text);
 	if (err) {
 		pr_err("the policy's signature does not verify with the group CA");
 		goto out;
 	}
-	err = policy_parse(text.data, text.len, true, pol, why, sizeof(why));
+	err = policy_parse(text->data, text->len, true, pol, why, sizeof(why));
 	if (!err && strcmp(pol->group, group))
 		err = -EPROTO;
-	if (err) {
+	if (err)
 		pr_err("the signed policy is not valid: %s", why);
-		goto out;
-	}
-	err = write_str(dir, "policy.cms", cms.data, cms.len, 0644);
-	if (!err)
-		err = write_str(dir, "policy.json", text.data, text.len, 0644);
 out:
 	free(pol);
 	json_free(j);
 	sbuf_free(&body);
-	sbuf_free(&cms);
-	sbuf_free(&text);
 	return err;
+}
+
+static int save_policy(const char *dir, const struct sbuf *cms, const struct sbuf *text)
+{
+	int err = write_str(dir, "policy.cms", cms->data, cms->len, 0644);
+
+	return err ? err : write_str(dir, "policy.json", text->data, text->len, 0644);
 }
 
 static int save_state(const struct trust *t, const char *dir, const char *user,
@@ -456,7 +457,7 @@ int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *tm)
 {
 	struct trust t = { .host = cfg->host, .port = cfg->port, .pin = cfg->pin_sha256,
 			   .timeout = cfg->timeout > 0 ? cfg->timeout : 30 };
-	struct sbuf body = { 0 }, resp = { 0 };
+	struct sbuf body = { 0 }, resp = { 0 }, cms = { 0 }, text = { 0 };
 	struct json *j = NULL;
 	const char *group = NULL, *capem, *certpem;
 	char groupbuf[NAME_LEN_MAX], *csrpem = NULL;
@@ -540,18 +541,27 @@ int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *tm)
 	t1 = time_mono();
 
 	/* Steps 104/105: the policy, over TLS with our new certificate. */
+	err = fetch_policy(&t, cert, key, ca, group, &cms, &text);
+	if (err)
+		goto out;
+	if (tm)
+		tm->policy = time_mono() - t1;
+	t1 = time_mono();
+	/* Only a complete enrollment is stored; each file lands atomically. */
 	err = save_key_cert(cfg->dir, key, cert);
 	if (!err)
 		err = write_pem_cert(cfg->dir, "ca.pem", ca);
 	if (!err)
-		err = fetch_policy(&t, cert, key, ca, group, cfg->dir);
+		err = save_policy(cfg->dir, &cms, &text);
 	if (!err)
 		err = save_state(&t, cfg->dir, cfg->user, group);
 	if (tm) {
-		tm->policy = time_mono() - t1;
+		tm->store = time_mono() - t1;
 		tm->total = time_mono() - t0;
 	}
 out:
+	sbuf_free(&cms);
+	sbuf_free(&text);
 	json_free(j);
 	sbuf_free(&body);
 	sbuf_free(&resp);
@@ -723,8 +733,14 @@ int enroll_renew(const char *dir, double fraction, bool force, double timeout, b
 	if (!err)
 		err = save_key_cert(dir, nkey, ncert);
 	if (!err) {
+		struct sbuf cms = { 0 }, text = { 0 };
+
 		*renewed = true;
-		err = fetch_policy(&t, ncert, nkey, ca, group_s, dir);
+		err = fetch_policy(&t, ncert, nkey, ca, group_s, &cms, &text);
+		if (!err)
+			err = save_policy(dir, &cms, &text);
+		sbuf_free(&cms);
+		sbuf_free(&text);
 	}
 out:
 	OPENSSL_free(der);

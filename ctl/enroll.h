@@ -33,7 +33,8 @@ struct enroll_cfg {
 struct enroll_times {
 	double start;		/* steps 100/101 */
 	double csr;		/* steps 102/103 (includes key generation) */
-	double policy;		/* steps 104/105 */
+	double policy;		/* steps 104/105 (policy fetched and verified) */
+	double store;		/* writing the state directory (fsync per file) */
 	double total;
 };
 
