@@ -171,6 +171,7 @@ static int vpnfo_xmit4(struct net *net, const struct vpnfo_addr *src,
 	struct udphdr *uh;
 	struct iphdr *iph;
 	struct rtable *rt;
+	int err;
 
 	rt = ip_route_output_flow(net, &fl4, NULL);
 	if (IS_ERR(rt))
@@ -212,7 +213,9 @@ static int vpnfo_xmit4(struct net *net, const struct vpnfo_addr *src,
 	skb->mark = mark;
 	skb->dev = rt->dst.dev;
 	skb_dst_set(skb, &rt->dst);
-	return net_xmit_eval(ip_local_out(net, NULL, skb));
+	/* net_xmit_eval() evaluates its argument twice: never inline a send. */
+	err = ip_local_out(net, NULL, skb);
+	return net_xmit_eval(err);
 }
 
 static int vpnfo_xmit6(struct net *net, const struct vpnfo_addr *src,
@@ -231,6 +234,7 @@ static int vpnfo_xmit6(struct net *net, const struct vpnfo_addr *src,
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	struct udphdr *uh;
+	int err;
 
 	if (src->family == AF_INET6)
 		fl6.saddr = src->a6;
@@ -269,7 +273,8 @@ static int vpnfo_xmit6(struct net *net, const struct vpnfo_addr *src,
 	skb->mark = mark;
 	skb->dev = dste->dev;
 	skb_dst_set(skb, dste);
-	return net_xmit_eval(ip6_local_out(net, NULL, skb));
+	err = ip6_local_out(net, NULL, skb);
+	return net_xmit_eval(err);
 }
 
 int vpnfo_probe_xmit(struct net *net, const struct vpnfo_addr *src,
