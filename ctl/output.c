@@ -203,6 +203,7 @@ static const struct stat_name tunnel_stats[] = {
 	{ VPNFO_STATS_A_SWITCH_LAT_SUM_NS,	"switch_lat_sum_ns" },
 	{ VPNFO_STATS_A_SWITCH_LAT_COUNT,	"switch_lat_count" },
 	{ VPNFO_STATS_A_PROBE_CPU_NS,		"probe_cpu_ns" },
+	{ VPNFO_STATS_A_SWITCH_FIRST_PKT_NS,	"switch_first_pkt_ns" },
 };
 
 static const struct stat_name peer_stats[] = {
@@ -315,6 +316,7 @@ void tunnel_print(FILE *f, const struct tunnel_info *t)
 {
 	const uint64_t *s = t->stats;
 	char buf[CTL_PREFIXSTRLEN], last[32], max[32], avg[32], cpu[32];
+	char first[32];
 	unsigned int i;
 
 	us_format((uint64_t)t->hold_ms * 1000, buf, sizeof(buf));
@@ -333,10 +335,12 @@ void tunnel_print(FILE *f, const struct tunnel_info *t)
 		  s[VPNFO_STATS_A_SWITCH_LAT_SUM_NS] /
 		  s[VPNFO_STATS_A_SWITCH_LAT_COUNT] : 0, avg, sizeof(avg));
 	ns_format(s[VPNFO_STATS_A_PROBE_CPU_NS], cpu, sizeof(cpu));
+	ns_format(s[VPNFO_STATS_A_SWITCH_FIRST_PKT_NS], first, sizeof(first));
 	fprintf(f, "  tx %" PRIu64 "  drop %" PRIu64 "  switches %" PRIu64
-		"  switch-latency last %s max %s avg %s  probe-cpu %s\n",
+		"  switch-latency last %s max %s avg %s  first-packet %s"
+		"  probe-cpu %s\n",
 		s[VPNFO_STATS_A_TX_PACKETS], s[VPNFO_STATS_A_DROP_PACKETS],
-		s[VPNFO_STATS_A_SWITCHES], last, max, avg, cpu);
+		s[VPNFO_STATS_A_SWITCHES], last, max, avg, first, cpu);
 }
 
 void peer_json(struct json *j, const struct peer_info *p)

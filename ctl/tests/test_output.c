@@ -137,6 +137,7 @@ static void fill_tunnel(struct tunnel_info *t)
 	t->stats[VPNFO_STATS_A_SWITCH_LAT_SUM_NS] = 12345;
 	t->stats[VPNFO_STATS_A_SWITCH_LAT_COUNT] = 1;
 	t->stats[VPNFO_STATS_A_PROBE_CPU_NS] = UINT64_MAX;
+	t->stats[VPNFO_STATS_A_SWITCH_FIRST_PKT_NS] = 700000;
 }
 
 static void tunnel_as_json(void **state)
@@ -165,14 +166,16 @@ static void tunnel_as_json(void **state)
 		"\"drop_packets\":2,\"switches\":1,\"switch_lat_last_ns\":12345,"
 		"\"switch_lat_max_ns\":12345,\"switch_lat_sum_ns\":12345,"
 		"\"switch_lat_count\":1,"
-		"\"probe_cpu_ns\":18446744073709551615}},"
+		"\"probe_cpu_ns\":18446744073709551615,"
+		"\"switch_first_pkt_ns\":700000}},"
 		"{\"name\":\"t\\\"2\",\"id\":1,\"mark_mask\":65280,"
 		"\"selectors\":[],\"failback_hold_ms\":1000,\"active\":null,"
 		"\"pinned\":true,\"peer_count\":3,\"stats\":{\"tx_packets\":600,"
 		"\"drop_packets\":2,\"switches\":1,\"switch_lat_last_ns\":12345,"
 		"\"switch_lat_max_ns\":12345,\"switch_lat_sum_ns\":12345,"
 		"\"switch_lat_count\":1,"
-		"\"probe_cpu_ns\":18446744073709551615}}]");
+		"\"probe_cpu_ns\":18446744073709551615,"
+		"\"switch_first_pkt_ns\":700000}}]");
 }
 
 static void fill_peer(struct peer_info *p)
