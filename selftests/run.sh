@@ -11,11 +11,11 @@
 # TAP lines pass through as they come. A file that exits non-zero (other
 # than 4, kselftest's "skip") without having printed a "not ok" gets one
 # added: "not ok - <file> (exit N)". Exit status: 0 when nothing failed.
-# VPNFO_TEST_TIMEOUT (seconds, default 240) bounds each file.
+# VPNFO_TEST_TIMEOUT (seconds, default 300) bounds each file.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-limit=${VPNFO_TEST_TIMEOUT:-240}
+limit=${VPNFO_TEST_TIMEOUT:-300}
 export VPNFO_ROOT=${VPNFO_ROOT:-$top}
 
 tests=$( {
