@@ -55,6 +55,7 @@ int auth_open(struct authority *a, const char *db, const char *secret_path, bool
 	int err;
 
 	memset(a, 0, sizeof(*a));
+	pthread_mutex_init(&a->cache_lock, NULL);
 	err = secret_load(a, secret_path, create);
 	if (err)
 		return err;
@@ -66,6 +67,14 @@ int auth_open(struct authority *a, const char *db, const char *secret_path, bool
 
 void auth_close(struct authority *a)
 {
+	int i;
+
+	for (i = 0; i < AUTH_KEY_CACHE; i++) {
+		free(a->cache[i].enc);
+		EVP_PKEY_free(a->cache[i].key);
+	}
+	memset(a->cache, 0, sizeof(a->cache));
+	pthread_mutex_destroy(&a->cache_lock);
 	store_close(a->st);
 	a->st = NULL;
 	OPENSSL_cleanse(a->secret, sizeof(a->secret));
@@ -188,6 +197,39 @@ out:
 	return err;
 }
 
+static int cached_key(struct authority *a, const char *group, const char *enc,
+		      EVP_PKEY **key)
+{
+	struct auth_key_slot *slot;
+	int i, err;
+
+	pthread_mutex_lock(&a->cache_lock);
+	for (i = 0; i < AUTH_KEY_CACHE; i++) {
+		slot = &a->cache[i];
+		if (slot->key && !strcmp(slot->group, group) && !strcmp(slot->enc, enc)) {
+			EVP_PKEY_up_ref(slot->key);
+			*key = slot->key;
+			pthread_mutex_unlock(&a->cache_lock);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&a->cache_lock);
+	err = ca_key_decrypt(enc, a->secret, key);
+	if (err)
+		return err;
+	pthread_mutex_lock(&a->cache_lock);
+	slot = &a->cache[a->cache_next++ % AUTH_KEY_CACHE];
+	free(slot->enc);
+	EVP_PKEY_free(slot->key);
+	slot->enc = strdup(enc);
+	slot->key = slot->enc ? *key : NULL;
+	if (slot->key)
+		EVP_PKEY_up_ref(slot->key);
+	snprintf(slot->group, sizeof(slot->group), "%s", group);
+	pthread_mutex_unlock(&a->cache_lock);
+	return 0;
+}
+
 int auth_group_load(struct authority *a, const char *name, X509 **cert, EVP_PKEY **key,
 		    struct policy *pol)
 {
@@ -200,7 +242,7 @@ int auth_group_load(struct authority *a, const char *name, X509 **cert, EVP_PKEY
 	if (cert)
 		err = ca_cert_from_pem(g.ca_cert, strlen(g.ca_cert), cert);
 	if (!err && key) {
-		err = ca_key_decrypt(g.ca_key, a->secret, key);
+		err = cached_key(a, name, g.ca_key, key);
 		if (err)
 			pr_err("cannot decrypt the CA key of group '%s' (wrong secret?)", name);
 	}

@@ -7,6 +7,7 @@
 #ifndef PKI_AUTHORITY_H
 #define PKI_AUTHORITY_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include <openssl/evp.h>
@@ -16,9 +17,22 @@
 #include "policy.h"
 #include "store.h"
 
+#define AUTH_KEY_CACHE 16
+
+/* Decrypting a CA key costs a PBKDF2 run: the service keeps the keys it
+ * decrypted, each valid while the store still holds the same ciphertext. */
+struct auth_key_slot {
+	char group[STORE_NAME_MAX];
+	char *enc;		/* the encrypted PEM the key came from */
+	EVP_PKEY *key;
+};
+
 struct authority {
 	struct store *st;
 	char secret[65];	/* encrypts CA keys at rest; wiped on close */
+	pthread_mutex_t cache_lock;
+	struct auth_key_slot cache[AUTH_KEY_CACHE];
+	unsigned int cache_next;
 };
 
 /* secret_path: a file of mode 0600 holding the key-encryption secret.
