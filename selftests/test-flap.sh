@@ -9,6 +9,8 @@
 
 HOLD_MS=3000	# far longer than one up phase, even slowed down by TCG
 LAB_HOLD=${HOLD_MS}ms
+# Fast enough to see every 200 ms down phase (no traffic load here).
+LAB_PEER_OPTS="interval 10ms threshold 5"
 lab_require
 lab_setup
 check "lab up: gw1 active" active_is gw1
