@@ -341,9 +341,20 @@ static int vpnfo_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return vpnfo_nl_check_admin(skb, genl_info_net(info), info->extack);
 }
 
-static int vpnfo_nl_dump_start(struct netlink_callback *cb)
+/*
+ * 6.1 gives a dump's start callback no extack, but sets cb->extack while
+ * dumping and reports it in NLMSG_DONE: refuse on the first dump call.
+ */
+static int vpnfo_nl_dump_begin(struct netlink_callback *cb)
 {
-	return vpnfo_nl_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+	int err;
+
+	if (cb->args[1])
+		return 0;
+	err = vpnfo_nl_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+	if (!err)
+		cb->args[1] = 1;
+	return err;
 }
 
 static int vpnfo_nl_reply(struct genl_info *info,
@@ -510,7 +521,11 @@ static int vpnfo_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb
 	struct vpnfo_net *vn = vpnfo_pernet(sock_net(skb->sk));
 	long skip = cb->args[0], i = 0;
 	struct vpnfo_tunnel *t;
+	int err;
 
+	err = vpnfo_nl_dump_begin(cb);
+	if (err)
+		return err;
 	mutex_lock(&vn->lock);
 	list_for_each_entry(t, &vn->tunnels, node) {
 		if (i++ < skip)
@@ -721,21 +736,6 @@ unlock:
 	return err;
 }
 
-static int vpnfo_nl_peer_dump_start(struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	int err;
-
-	err = vpnfo_nl_dump_start(cb);
-	if (err)
-		return err;
-	if (!info->attrs || !info->attrs[VPNFO_A_TUNNEL]) {
-		NL_SET_ERR_MSG(cb->extack, "peer dump needs a tunnel name");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int vpnfo_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -743,8 +743,15 @@ static int vpnfo_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long skip = cb->args[0], i = 0;
 	struct vpnfo_tunnel *t;
 	struct vpnfo_peer *p;
-	int err = 0;
+	int err;
 
+	err = vpnfo_nl_dump_begin(cb);
+	if (err)
+		return err;
+	if (!info->attrs || !info->attrs[VPNFO_A_TUNNEL]) {
+		NL_SET_ERR_MSG(cb->extack, "peer dump needs a tunnel name");
+		return -EINVAL;
+	}
 	mutex_lock(&vn->lock);
 	t = vpnfo_tunnel_find(vn, nla_data(info->attrs[VPNFO_A_TUNNEL]));
 	if (!t) {
@@ -933,7 +940,6 @@ static const struct genl_ops vpnfo_ops[] = {
 	{
 		.cmd = VPNFO_CMD_TUNNEL_GET,
 		.doit = vpnfo_nl_tunnel_get,
-		.start = vpnfo_nl_dump_start,
 		.dumpit = vpnfo_nl_tunnel_dump,
 	},
 	{
@@ -951,7 +957,6 @@ static const struct genl_ops vpnfo_ops[] = {
 	{
 		.cmd = VPNFO_CMD_PEER_GET,
 		.doit = vpnfo_nl_peer_get,
-		.start = vpnfo_nl_peer_dump_start,
 		.dumpit = vpnfo_nl_peer_dump,
 	},
 	{
