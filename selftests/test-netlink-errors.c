@@ -696,6 +696,15 @@ TEST_F(vpnfo, tunnel_new_unknown_attribute_type_is_refused)
 	EXPECT_REFUSED(EINVAL, msg);
 }
 
+/* Attributes only the kernel writes are refused in a request. */
+TEST_F(vpnfo, tunnel_new_read_only_attribute_is_refused)
+{
+	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1", 0);
+
+	ASSERT_EQ(0, nla_put_u32(msg, VPNFO_A_TUNNEL_ID, 7));
+	EXPECT_REFUSED(EINVAL, msg);
+}
+
 TEST_F(vpnfo, tunnel_new_unknown_selector_attribute_type_is_refused)
 {
 	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1",
