@@ -15,7 +15,7 @@ lab_require
 lab_setup
 check "lab up: gw1 active" active_is gw1
 sw0=$(tunnel_stat switches)
-down0=$(peer_field gw1 .stats.down_events)
+down0=$(peer_field gw1 down_events)
 monitor_start mon 60
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	lab_fail 1 link
@@ -26,7 +26,7 @@ done
 check "after the flapping: back on gw1" wait_for 20 active_is gw1
 nap 1
 sw1=$(tunnel_stat switches)
-down1=$(peer_field gw1 .stats.down_events)
+down1=$(peer_field gw1 down_events)
 lab_bg_stop mon
 nsw=$(sub "$sw1" "$sw0")
 nmon=$(monitor_events mon '.event == "switch"' | wc -l)
