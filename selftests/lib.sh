@@ -664,7 +664,23 @@ dmesg_clean() {
 monitor_start() {
 	lab_bg "$1" in_ns client stdbuf -oL "$VPNFOCTL" --json monitor \
 		--timeout "${2}s"
-	nap 0.5	# let it join the multicast group
+	# Starting a program can take a second under TCG: events before it
+	# joined the group would be missed.
+	wait_for 15 monitor_joined "$(lab_bg_pid "$1")" ||
+		diag "vpnfoctl monitor not seen joining a multicast group"
+}
+
+# monitor_joined PID: PID has a generic netlink socket (libnl's port ids
+# are the pid plus n << 22) in at least one multicast group.
+monitor_joined() {
+	local sk eth portid groups rest
+
+	[ -r "/proc/$1/net/netlink" ] || return 1
+	while read -r sk eth portid groups rest; do
+		[ "$eth" = 16 ] && [ "$groups" != 00000000 ] && isnum "$portid" &&
+			[ $((portid & 0x3fffff)) = "$1" ] && return 0
+	done <"/proc/$1/net/netlink"
+	return 1
 }
 
 # monitor_events NAME [JQ-CONDITION]: the events it printed, one per line.
