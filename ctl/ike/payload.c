@@ -141,7 +141,7 @@ int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa)
 {
 	struct ike_rd r;
 	uint8_t last = 2;
-	unsigned int want = 1;
+	unsigned int want = 1;	/* next number expected */
 
 	ike_rd_init(&r, p, len);
 	sa->np = 0;
@@ -161,9 +161,13 @@ int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa)
 			return -EBADMSG;
 		if (prop_parse(&sub, &pr))
 			return -EBADMSG;
-		/* Proposal numbers start at 1 and go up by one (3.3.1). */
-		if (pr.num != want++)
+		/*
+		 * Numbers go up by one (3.3.1); a reply's single proposal
+		 * carries the number of the one accepted.
+		 */
+		if (!pr.num || (want > 1 && pr.num != want))
 			return -EBADMSG;
+		want = pr.num + 1U;
 		if (sa->np < IKE_PROPS_MAX)
 			sa->p[sa->np++] = pr;
 	}
@@ -367,8 +371,10 @@ int ike_pls_decode(const struct ike_chain *c, struct ike_pls *out)
 		if (c->pl[i].type == IKE_PL_SK)
 			continue;
 		err = pl_decode(&c->pl[i], out);
-		if (err)
+		if (err) {
+			out->bad_type = c->pl[i].type;
 			return err;
+		}
 	}
 	return 0;
 }

@@ -224,6 +224,7 @@ struct ike_pls {
 	struct ike_notify_pl n[IKE_NOTIFY_MAX];
 	unsigned int nd;
 	struct ike_delete_pl d[IKE_DELETES_MAX];
+	uint8_t bad_type;	/* the payload that failed to decode */
 };
 
 int ike_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h);

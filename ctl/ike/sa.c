@@ -1103,6 +1103,8 @@ int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	if (h.exch == IKE_SA_INIT) {
 		if (c.sk || c.unsupported_critical ||
 		    ike_pls_decode(&c, p)) {
+			ike_dbg("%s: IKE_SA_INIT payload %u invalid",
+				sa->conf->name, p->bad_type);
 			err = drop(sa, &ike_stats.rx_malformed, -EBADMSG,
 				   "IKE_SA_INIT payloads");
 			goto out;
@@ -1132,6 +1134,8 @@ int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 		}
 		if (ike_chain_parse(c.sk_next, plain, plen, &ic) ||
 		    (!ic.unsupported_critical && ike_pls_decode(&ic, p))) {
+			ike_dbg("%s: inner payload %u invalid", sa->conf->name,
+				p->bad_type);
 			err = drop(sa, &ike_stats.rx_malformed, -EBADMSG,
 				   "inner payloads");
 			goto out;

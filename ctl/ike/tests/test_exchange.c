@@ -455,6 +455,20 @@ static void test_suites(void **state)
 		run_suite(IKE_DH_CURVE25519, &ike[i], &esp[(i + 1) % 3]);
 }
 
+/* The responder accepts the initiator's second proposal (number 2). */
+static void test_second_proposal(void **state)
+{
+	(void)state;
+	res.conf.ike[0] = ini.conf.ike[1];
+	res.conf.n_ike = 1;
+	res.conf.esp[0] = ini.conf.esp[2];
+	res.conf.n_esp = 1;
+	start();
+	assert_child_pair();
+	assert_int_equal(ini.sa->suite.encr, ini.conf.ike[1].encr);
+	assert_int_equal(ini.sa->child.algs.encr, IKE_ENCR_AES_CBC);
+}
+
 static void test_invalid_ke_retry(void **state)
 {
 	(void)state;
@@ -774,6 +788,7 @@ int main(void)
 		T(test_rsa_both),
 		T(test_mixed_rsa_ecdsa),
 		T(test_suites),
+		T(test_second_proposal),
 		T(test_invalid_ke_retry),
 		T(test_no_proposal),
 		T(test_other_group_ca_refused),
