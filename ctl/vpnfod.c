@@ -32,7 +32,7 @@ struct sa_node {
 
 struct daemon {
 	struct vpnfod_conf conf;
-	int fd[2];			/* AF_INET, AF_INET6 */
+	int fd[4];			/* v4, v6 on port; v4, v6 on 4500 */
 	uint16_t port;
 	struct xfrm_ops xo;
 	struct ike_env env;
@@ -58,9 +58,11 @@ static uint64_t now_ms(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int sock_of(struct daemon *d, int family)
+#define NATT_PORT	4500
+
+static int sock_of(struct daemon *d, int family, uint16_t local_port)
 {
-	return d->fd[family == AF_INET6];
+	return d->fd[(family == AF_INET6) + 2 * (local_port == NATT_PORT)];
 }
 
 static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
@@ -75,11 +77,14 @@ static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
 		char b4[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		char b6[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} cbuf;
-	struct iovec iov = { (void *)msg, len };
-	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
+	static const uint8_t marker[4];	/* non-ESP marker on 4500 */
+	bool natt = sa->local.port == NATT_PORT;
+	struct iovec iov[2] = { { (void *)marker, 4 }, { (void *)msg, len } };
+	struct msghdr mh = { .msg_name = &to, .msg_iov = natt ? iov : iov + 1,
+			     .msg_iovlen = natt ? 2 : 1,
 			     .msg_control = &cbuf };
 	struct cmsghdr *cm;
-	int fd = sock_of(d, sa->remote.ip.family);
+	int fd = sock_of(d, sa->remote.ip.family, sa->local.port);
 
 	memset(&to, 0, sizeof(to));
 	memset(&cbuf, 0, sizeof(cbuf));
@@ -120,7 +125,18 @@ static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
 	return 0;
 }
 
-static int sock_open(struct daemon *d, int family)
+#ifndef UDP_ENCAP
+#define UDP_ENCAP		100
+#endif
+#ifndef UDP_ENCAP_ESPINUDP
+#define UDP_ENCAP_ESPINUDP	2
+#endif
+
+/*
+ * On 4500 the kernel takes ESP-in-UDP itself (UDP_ENCAP) and hands us
+ * only IKE, which carries the 4-byte non-ESP marker.
+ */
+static int sock_open(int family, uint16_t port)
 {
 	union {
 		struct sockaddr_in v4;
@@ -134,16 +150,21 @@ static int sock_open(struct daemon *d, int family)
 	memset(&a, 0, sizeof(a));
 	if (family == AF_INET) {
 		a.v4.sin_family = AF_INET;
-		a.v4.sin_port = htons(d->port);
+		a.v4.sin_port = htons(port);
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	} else {
 		a.v6.sin6_family = AF_INET6;
-		a.v6.sin6_port = htons(d->port);
+		a.v6.sin6_port = htons(port);
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
 			   sizeof(on));
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (port == NATT_PORT) {
+		int encap = UDP_ENCAP_ESPINUDP;
+
+		setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &encap, sizeof(encap));
+	}
 	/* IKE itself must never be caught by an IPsec policy. */
 	err = xfrm_socket_bypass(fd, family);
 	if (!err && bind(fd, (struct sockaddr *)&a, family == AF_INET ?
@@ -170,12 +191,11 @@ static struct sa_node *sa_add(struct daemon *d, struct ike_sa *sa,
 	return n;
 }
 
-static bool addr_eq(const struct ike_addr *a, const struct ike_addr *b)
+static bool ip_eq(const struct ike_addr *a, const struct ike_addr *b)
 {
 	size_t l = a->ip.family == AF_INET ? 4 : 16;
 
-	return a->ip.family == b->ip.family && a->port == b->port &&
-	       !memcmp(a->ip.a, b->ip.a, l);
+	return a->ip.family == b->ip.family && !memcmp(a->ip.a, b->ip.a, l);
 }
 
 static struct ike_sa *sa_find(struct daemon *d, const struct ike_hdr *h,
@@ -189,7 +209,7 @@ static struct ike_sa *sa_find(struct daemon *d, const struct ike_hdr *h,
 		if (sa->spi_i != h->spi_i || sa->state == IKE_S_DEAD)
 			continue;
 		/* Our own SPIi is unique; a peer's only with its address. */
-		if (sa->initiator || addr_eq(&sa->remote, from))
+		if (sa->initiator || ip_eq(&sa->remote, from))
 			return sa;
 	}
 	return NULL;
@@ -246,10 +266,22 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 		ike_dbg("message for no IKE SA of ours, dropped");
 		return;
 	}
+	/*
+	 * Port floating (RFC 7296 2.23): a peer that moved to 4500 after
+	 * IKE_SA_INIT is answered there. The message still has to pass the
+	 * SA's ICV before anything else changes.
+	 */
+	if (h.exch != IKE_SA_INIT && (sa->remote.port != from->port ||
+				      sa->local.port != to->port)) {
+		ike_dbg("%s: peer moved to port %u", sa->conf->name,
+			from->port);
+		sa->remote.port = from->port;
+		sa->local.port = to->port;
+	}
 	ike_sa_input(sa, msg, len);
 }
 
-static void sock_read(struct daemon *d, int fd, int family)
+static void sock_read(struct daemon *d, int fd, int family, uint16_t port)
 {
 	uint8_t buf[IKE_MSG_MAX];
 	union {
@@ -268,8 +300,16 @@ static void sock_read(struct daemon *d, int fd, int family)
 
 	if (n <= 0)
 		return;
+	if (port == NATT_PORT) {
+		static const uint8_t marker[4];
+
+		if (n < 4 || memcmp(buf, marker, 4))
+			return;		/* keepalive, or not IKE */
+		memmove(buf, buf + 4, (size_t)n - 4);
+		n -= 4;
+	}
 	src.ip.family = dst.ip.family = family;
-	dst.port = d->port;
+	dst.port = port;
 	if (family == AF_INET) {
 		memcpy(src.ip.a, &from.v4.sin_addr, 4);
 		src.port = ntohs(from.v4.sin_port);
@@ -351,21 +391,22 @@ static uint64_t run_timers(struct daemon *d)
 
 static void poll_once(struct daemon *d, int timeout)
 {
-	struct pollfd pfd[2];
-	int i, n = 0, fam[2];
+	struct pollfd pfd[4];
+	int i, n = 0, idx[4];
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
 		if (d->fd[i] < 0)
 			continue;
 		pfd[n].fd = d->fd[i];
 		pfd[n].events = POLLIN;
-		fam[n++] = i ? AF_INET6 : AF_INET;
+		idx[n++] = i;
 	}
 	if (poll(pfd, n, timeout) <= 0)
 		return;
 	for (i = 0; i < n; i++)
 		if (pfd[i].revents & POLLIN)
-			sock_read(d, pfd[i].fd, fam[i]);
+			sock_read(d, pfd[i].fd, idx[i] & 1 ? AF_INET6 : AF_INET,
+				  idx[i] & 2 ? NATT_PORT : d->port);
 }
 
 static void shutdown_sas(struct daemon *d)
@@ -459,8 +500,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	d.env = (struct ike_env){ d_send, &d.xo, now_ms, &d };
-	d.fd[0] = sock_open(&d, AF_INET);
-	d.fd[1] = sock_open(&d, AF_INET6);
+	d.fd[0] = sock_open(AF_INET, d.port);
+	d.fd[1] = sock_open(AF_INET6, d.port);
+	d.fd[2] = sock_open(AF_INET, NATT_PORT);
+	d.fd[3] = sock_open(AF_INET6, NATT_PORT);
 	if (d.fd[0] < 0 && d.fd[1] < 0) {
 		fprintf(stderr, "vpnfod: cannot bind UDP port %u: %s\n", d.port,
 			strerror(-d.fd[0]));
@@ -482,7 +525,7 @@ int main(int argc, char **argv)
 		 (unsigned long long)ike_stats.rx_unexpected,
 		 (unsigned long long)ike_stats.retransmits);
 	shutdown_sas(&d);
-	for (c = 0; c < 2; c++)
+	for (c = 0; c < 4; c++)
 		if (d.fd[c] >= 0)
 			close(d.fd[c]);
 	xfrm_kernel_close(&d.xo);
