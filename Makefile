@@ -24,6 +24,7 @@ module:
 
 ctl:
 	$(MAKE) -C ctl
+	$(MAKE) -C ctl/ike
 
 pki:
 	$(MAKE) -C pki
@@ -40,5 +41,6 @@ bench: deps all
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C ctl clean
+	$(MAKE) -C ctl/ike clean
 	$(MAKE) -C pki clean
 	rm -rf build
