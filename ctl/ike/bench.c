@@ -42,30 +42,11 @@ static int b_send(void *ctx, struct ike_sa *sa, const uint8_t *m, size_t n)
 		      sizeof(peer)) < 0 ? -errno : 0;
 }
 
-static int f_sa_add(void *c, const struct xfrm_sa_spec *s)
-{
-	(void)c, (void)s;
-	return 0;
-}
-
-static int f_sa_del(void *c, const struct xfrm_addr *d, uint32_t spi)
-{
-	(void)c, (void)d, (void)spi;
-	return 0;
-}
-
-static int f_pol(void *c, const struct xfrm_pol_spec *p)
-{
-	(void)c, (void)p;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct vpnfod_conf conf;
 	static struct ike_sa *slot[SLOTS_MAX];
-	struct xfrm_ops ops = { f_sa_add, f_sa_del, f_pol, f_pol, NULL };
-	struct ike_env env = { b_send, &ops, b_now, NULL };
+	struct ike_env env = { b_send, &ike_xfrm_null, b_now, NULL };
 	struct ike_addr local, remote;
 	struct sockaddr_in me = { .sin_family = AF_INET };
 	socklen_t mlen = sizeof(me);

@@ -178,6 +178,9 @@ int ike_ts_from_prefix(struct ike_ts *ts, int family, const uint8_t *addr,
 int ike_child_install(struct ike_sa *sa, struct ike_child *c);
 void ike_child_remove(struct ike_sa *sa, struct ike_child *c);
 
+/* XFRM operations that succeed and keep nothing (xfrm_null.c). */
+extern const struct xfrm_ops ike_xfrm_null;
+
 /* Debug log; ike_log_level 0 quiet, 1 info, 2 debug. */
 extern int ike_log_level;
 void ike_log(int level, const char *fmt, ...)

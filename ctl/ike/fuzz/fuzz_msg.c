@@ -11,7 +11,6 @@
 #include "ike.h"
 
 static struct ike_conf conf;
-static struct xfrm_ops ops;
 static struct ike_env env;
 
 static int f_send(void *c, struct ike_sa *sa, const uint8_t *m, size_t n)
@@ -23,24 +22,6 @@ static int f_send(void *c, struct ike_sa *sa, const uint8_t *m, size_t n)
 static uint64_t f_now(void *c)
 {
 	(void)c;
-	return 0;
-}
-
-static int f_sa_add(void *c, const struct xfrm_sa_spec *s)
-{
-	(void)c, (void)s;
-	return 0;
-}
-
-static int f_sa_del(void *c, const struct xfrm_addr *d, uint32_t spi)
-{
-	(void)c, (void)d, (void)spi;
-	return 0;
-}
-
-static int f_pol(void *c, const struct xfrm_pol_spec *p)
-{
-	(void)c, (void)p;
 	return 0;
 }
 
@@ -60,8 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	conf.n_dh = 2;
 	conf.retrans_base_ms = 1000;
 	conf.retrans_tries = 3;
-	ops = (struct xfrm_ops){ f_sa_add, f_sa_del, f_pol, f_pol, NULL };
-	env = (struct ike_env){ f_send, &ops, f_now, NULL };
+	env = (struct ike_env){ f_send, &ike_xfrm_null, f_now, NULL };
 	return 0;
 }
 
