@@ -23,6 +23,7 @@
 
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
 #define SHUTDOWN_MS	1000	/* waiting for delete replies at exit */
+#define HALF_OPEN_MAX	64	/* more responder SAs waiting: ask COOKIEs */
 
 struct sa_node {
 	struct ike_sa *sa;
@@ -356,7 +357,7 @@ static uint64_t run_timers(struct daemon *d)
 {
 	uint64_t t = now_ms(NULL), next = 1000;
 	struct sa_node **pp = &d->sas;
-	unsigned int i;
+	unsigned int i, half_open = 0;
 
 	while (*pp) {
 		struct sa_node *n = *pp;
@@ -376,8 +377,14 @@ static uint64_t run_timers(struct daemon *d)
 		}
 		if (w < next)
 			next = w;
+		half_open += n->sa->state == IKE_S_INIT_DONE;
 		pp = &n->next;
 	}
+	if (d->env.cookie_required != (half_open > HALF_OPEN_MAX))
+		ike_info("%s COOKIEs (%u half-open IKE SAs)",
+			 half_open > HALF_OPEN_MAX ? "asking for" :
+			 "no longer asking for", half_open);
+	d->env.cookie_required = half_open > HALF_OPEN_MAX;
 	for (i = 0; i < d->conf.n && !stopping; i++) {
 		if (!d->conf.p[i].initiator || d->tunnel_sa[i])
 			continue;
@@ -499,7 +506,8 @@ int main(int argc, char **argv)
 		xfrm_kernel_close(&d.xo);
 		return 0;
 	}
-	d.env = (struct ike_env){ d_send, &d.xo, now_ms, &d };
+	d.env = (struct ike_env){ .send = d_send, .xfrm = &d.xo, .now_ms = now_ms,
+				 .ctx = &d };
 	d.fd[0] = sock_open(AF_INET, d.port);
 	d.fd[1] = sock_open(AF_INET6, d.port);
 	d.fd[2] = sock_open(AF_INET, NATT_PORT);
@@ -507,6 +515,10 @@ int main(int argc, char **argv)
 	if (d.fd[0] < 0 && d.fd[1] < 0) {
 		fprintf(stderr, "vpnfod: cannot bind UDP port %u: %s\n", d.port,
 			strerror(-d.fd[0]));
+		return 1;
+	}
+	if (ike_random(d.env.cookie_secret, sizeof(d.env.cookie_secret))) {
+		fprintf(stderr, "vpnfod: no randomness\n");
 		return 1;
 	}
 	sigaction(SIGTERM, &sa, NULL);

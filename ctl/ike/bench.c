@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 {
 	static struct vpnfod_conf conf;
 	static struct ike_sa *slot[SLOTS_MAX];
-	struct ike_env env = { b_send, &ike_xfrm_null, b_now, NULL };
+	struct ike_env env = { .send = b_send, .xfrm = &ike_xfrm_null,
+			       .now_ms = b_now };
 	struct ike_addr local, remote;
 	struct sockaddr_in me = { .sin_family = AF_INET };
 	socklen_t mlen = sizeof(me);

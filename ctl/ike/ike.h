@@ -64,6 +64,12 @@ struct ike_env {
 	const struct xfrm_ops *xfrm;
 	uint64_t (*now_ms)(void *ctx);
 	void *ctx;
+	/*
+	 * Responder under load (RFC 7296 2.6): IKE_SA_INIT without a valid
+	 * COOKIE is answered statelessly with one made from this secret.
+	 */
+	bool cookie_required;
+	uint8_t cookie_secret[32];
 };
 
 struct ike_stats {
@@ -71,6 +77,7 @@ struct ike_stats {
 	uint64_t rx_icv;	/* dropped: SK did not authenticate */
 	uint64_t rx_unexpected;	/* dropped: wrong message ID, state */
 	uint64_t retransmits;
+	uint64_t cookies_sent;
 };
 
 extern struct ike_stats ike_stats;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/crypto.h>
 #include <openssl/x509v3.h>
 
 #include "ike.h"
@@ -753,6 +754,30 @@ static int init_reply_error(struct ike_sa *sa, const struct ike_hdr *h,
 	return sa->env->send(sa->env->ctx, sa, out, len);
 }
 
+/* COOKIE = version | HMAC-SHA256(secret, Ni | IPi | SPIi), first 16 bytes. */
+#define COOKIE_LEN	17
+
+static int cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
+		       uint64_t spi_i, uint8_t out[COOKIE_LEN])
+{
+	uint8_t buf[256 + 16 + 8], mac[IKE_HASH_MAX];
+	struct ike_wr w;
+	int err;
+
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_bytes(&w, p->nonce.p, p->nonce.len);
+	ike_wr_bytes(&w, sa->remote.ip.a,
+		     sa->remote.ip.family == AF_INET ? 4 : 16);
+	ike_wr_u64(&w, spi_i);
+	if (w.err)
+		return w.err;
+	err = ike_prf(IKE_PRF_HMAC_SHA2_256, sa->env->cookie_secret,
+		      sizeof(sa->env->cookie_secret), buf, w.len, mac);
+	out[0] = 1;
+	memcpy(out + 1, mac, COOKIE_LEN - 1);
+	return err;
+}
+
 static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 			const uint8_t *msg, size_t len,
 			const struct ike_pls *p)
@@ -770,6 +795,20 @@ static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	    h->msgid != 0)
 		return -EBADMSG;
 	sa->spi_i = h->spi_i;
+	if (sa->env->cookie_required) {
+		const struct ike_notify_pl *n = ike_pls_notify(p, IKE_N_COOKIE);
+		uint8_t want[COOKIE_LEN];
+
+		err = cookie_make(sa, p, h->spi_i, want);
+		if (err)
+			return err;
+		if (!n || n->len != COOKIE_LEN ||
+		    CRYPTO_memcmp(n->data, want, COOKIE_LEN)) {
+			ike_stats.cookies_sent++;
+			return init_reply_error(sa, h, IKE_N_COOKIE, want,
+						COOKIE_LEN);
+		}
+	}
 	group = p->ke_group;
 	idx = ike_prop_select(&p->sa, IKE_PROTO_IKE, sa->conf->ike,
 			      sa->conf->n_ike, sa->conf->dh, sa->conf->n_dh,

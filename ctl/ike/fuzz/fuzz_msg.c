@@ -41,7 +41,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	conf.n_dh = 2;
 	conf.retrans_base_ms = 1000;
 	conf.retrans_tries = 3;
-	env = (struct ike_env){ f_send, &ike_xfrm_null, f_now, NULL };
+	env = (struct ike_env){ .send = f_send, .xfrm = &ike_xfrm_null,
+				.now_ms = f_now };
 	return 0;
 }
 

@@ -269,7 +269,8 @@ static void side_init(struct side *s, bool client, EVP_PKEY *key, X509 *cert,
 	assert_int_equal(tc_cred(&c->cred, key, cert, ca, revoked), 0);
 	s->ops = (struct xfrm_ops){ fx_sa_add, fx_sa_del, fx_pol_add,
 				    fx_pol_del, &s->fx };
-	s->env = (struct ike_env){ w_send, &s->ops, w_now, s };
+	s->env = (struct ike_env){ .send = w_send, .xfrm = &s->ops,
+				   .now_ms = w_now, .ctx = s };
 	s->addr.ip.family = AF_INET;
 	s->addr.port = 500;
 	inet_pton(AF_INET, client ? "198.18.1.2" : "198.18.1.1", s->addr.ip.a);
@@ -467,6 +468,45 @@ static void test_second_proposal(void **state)
 	assert_child_pair();
 	assert_int_equal(ini.sa->suite.encr, ini.conf.ike[1].encr);
 	assert_int_equal(ini.sa->child.algs.encr, IKE_ENCR_AES_CBC);
+}
+
+/* A responder under load wants a COOKIE first; the initiator follows. */
+static void test_cookie(void **state)
+{
+	uint64_t sent = ike_stats.cookies_sent;
+
+	(void)state;
+	res.env.cookie_required = true;
+	memset(res.env.cookie_secret, 0x5a, sizeof(res.env.cookie_secret));
+	start();
+	assert_child_pair();
+	assert_int_equal(ike_stats.cookies_sent, sent + 1);
+	/* SA_INIT, SA_INIT with the COOKIE, IKE_AUTH. */
+	assert_int_equal(ini.sent, 3);
+}
+
+/* A forged COOKIE gets only another COOKIE, never state. */
+static bool forge_cookie(struct side *to, uint8_t *msg, size_t *len)
+{
+	/* The COOKIE notify is the first payload: its data starts at 36. */
+	if (to == &res && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N &&
+	    *len > 40)
+		msg[37] ^= 1;
+	return true;
+}
+
+static void test_cookie_forged(void **state)
+{
+	uint64_t sent = ike_stats.cookies_sent;
+
+	(void)state;
+	res.env.cookie_required = true;
+	tamper = forge_cookie;
+	start();
+	assert_int_equal(ini.sa->state, IKE_S_INIT_SENT);
+	assert_int_equal(res.sa->state, IKE_S_DEAD);
+	assert_true(ike_stats.cookies_sent >= sent + 2);
+	assert_int_equal(res.fx.nsa, 0);
 }
 
 static void test_invalid_ke_retry(void **state)
@@ -789,6 +829,8 @@ int main(void)
 		T(test_mixed_rsa_ecdsa),
 		T(test_suites),
 		T(test_second_proposal),
+		T(test_cookie),
+		T(test_cookie_forged),
 		T(test_invalid_ke_retry),
 		T(test_no_proposal),
 		T(test_other_group_ca_refused),
