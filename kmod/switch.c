@@ -216,14 +216,16 @@ void vpnfo_tunnel_timers_init(struct vpnfo_tunnel *t)
 	t->failback_timer.function = vpnfo_failback_expired;
 }
 
+/* LOCAL_OUT can run preemptible: pin the CPU while counting on it. */
 static void vpnfo_count(struct vpnfo_pcpu_stats __percpu *pcpu, bool drop)
 {
-	struct vpnfo_pcpu_stats *s = this_cpu_ptr(pcpu);
+	struct vpnfo_pcpu_stats *s = get_cpu_ptr(pcpu);
 	unsigned long flags;
 
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	u64_stats_inc(drop ? &s->drop_packets : &s->tx_packets);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(pcpu);
 }
 
 /* The first packet steered after a switch: how long it waited for one. */
