@@ -192,6 +192,23 @@ static struct sa_node *sa_add(struct daemon *d, struct ike_sa *sa,
 	return n;
 }
 
+/* The new IKE SA of a rekey takes the old one's place. */
+static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw)
+{
+	struct daemon *d = ctx;
+	struct sa_node *n;
+	unsigned int i;
+
+	for (n = d->sas; n && n->sa != old; n = n->next)
+		;
+	if (!n || !sa_add(d, nw, n->peer))
+		return -ENOMEM;
+	for (i = 0; i < d->conf.n; i++)
+		if (d->tunnel_sa[i] == old)
+			d->tunnel_sa[i] = nw;
+	return 0;
+}
+
 static bool ip_eq(const struct ike_addr *a, const struct ike_addr *b)
 {
 	size_t l = a->ip.family == AF_INET ? 4 : 16;
@@ -507,7 +524,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	d.env = (struct ike_env){ .send = d_send, .xfrm = &d.xo, .now_ms = now_ms,
-				 .ctx = &d };
+				 .adopt = d_adopt, .ctx = &d };
 	d.fd[0] = sock_open(AF_INET, d.port);
 	d.fd[1] = sock_open(AF_INET6, d.port);
 	d.fd[2] = sock_open(AF_INET, NATT_PORT);

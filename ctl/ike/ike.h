@@ -70,6 +70,12 @@ struct ike_env {
 	 */
 	bool cookie_required;
 	uint8_t cookie_secret[32];
+	/*
+	 * An IKE SA rekey (RFC 7296 1.3.2) made @nw to replace @old; the
+	 * CHILD SAs have moved to it. The owner takes @nw into its table;
+	 * @old goes on until its delete is done. Non-zero: @nw is freed.
+	 */
+	int (*adopt)(void *ctx, struct ike_sa *old, struct ike_sa *nw);
 };
 
 struct ike_stats {
