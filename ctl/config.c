@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "config.h"
+#include "natt.h"
 
 static int bad(struct vpnfod_conf *c, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -178,6 +179,7 @@ static void defaults(struct vpnfod_peer *p)
 	k->retrans_base_ms = 1000;
 	k->retrans_tries = 5;
 	p->local.port = p->remote.port = 500;
+	p->natt_keepalive_ms = NATT_KEEPALIVE_MS;
 }
 
 /* One "key value..." line of a section. */
@@ -264,6 +266,11 @@ static int parse_kv(struct vpnfod_conf *c, struct vpnfod_peer *p,
 	} else if (!strcmp(key, "dpd")) {
 		if (nv != 1 || parse_ms(v[0], &k->dpd_ms))
 			return bad(c, ln, "bad duration \"%s\"", v[0]);
+	} else if (!strcmp(key, "natt-keepalive")) {
+		if (nv != 1 || parse_ms(v[0], &p->natt_keepalive_ms) ||
+		    (p->natt_keepalive_ms && p->natt_keepalive_ms < 1000))
+			return bad(c, ln, "bad natt-keepalive \"%s\" (0 "
+				   "for none, or at least 1s)", v[0]);
 	} else if (!strcmp(key, "retransmit")) {
 		uint32_t tries;
 

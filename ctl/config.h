@@ -17,6 +17,7 @@ struct vpnfod_peer {
 	bool initiator;
 	struct ike_addr local, remote;	/* remote unused for a group */
 	char cert[PATH_MAX], key[PATH_MAX], ca[PATH_MAX], crl[PATH_MAX];
+	unsigned int natt_keepalive_ms;	/* behind a NAT; 0 none (natt.h) */
 	unsigned int line;		/* of the section header */
 };
 

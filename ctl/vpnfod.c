@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "natt.h"
 #include "xfrm.h"
 
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
@@ -79,7 +80,7 @@ static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
 		char b6[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} cbuf;
 	static const uint8_t marker[4];	/* non-ESP marker on 4500 */
-	bool natt = sa->local.port == NATT_PORT;
+	bool natt = natt_float(sa, msg, len);
 	struct iovec iov[2] = { { (void *)marker, 4 }, { (void *)msg, len } };
 	struct msghdr mh = { .msg_name = &to, .msg_iov = natt ? iov : iov + 1,
 			     .msg_iovlen = natt ? 2 : 1,
@@ -193,17 +194,21 @@ static struct sa_node *sa_add(struct daemon *d, struct ike_sa *sa,
 }
 
 /* The new IKE SA of a rekey takes the old one's place. */
-static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw)
+static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw,
+		   bool successor)
 {
 	struct daemon *d = ctx;
-	struct sa_node *n;
+	struct sa_node *n, *o = NULL;
+	bool known = false;
 	unsigned int i;
 
-	for (n = d->sas; n && n->sa != old; n = n->next)
-		;
-	if (!n || !sa_add(d, nw, n->peer))
+	for (n = d->sas; n; n = n->next) {
+		o = n->sa == old ? n : o;
+		known |= n->sa == nw;
+	}
+	if (!o || (!known && !sa_add(d, nw, o->peer)))
 		return -ENOMEM;
-	for (i = 0; i < d->conf.n; i++)
+	for (i = 0; i < d->conf.n && successor; i++)
 		if (d->tunnel_sa[i] == old)
 			d->tunnel_sa[i] = nw;
 	return 0;
@@ -380,6 +385,9 @@ static uint64_t run_timers(struct daemon *d)
 		struct sa_node *n = *pp;
 		uint64_t w = ike_sa_tick(n->sa);
 
+		natt_keepalive(n->sa, sock_of(d, n->sa->remote.ip.family,
+					      NATT_PORT),
+			       n->peer->natt_keepalive_ms, t);
 		if (n->sa->state == IKE_S_DEAD) {
 			for (i = 0; i < d->conf.n; i++) {
 				if (d->tunnel_sa[i] == n->sa) {
