@@ -194,21 +194,17 @@ static struct sa_node *sa_add(struct daemon *d, struct ike_sa *sa,
 }
 
 /* The new IKE SA of a rekey takes the old one's place. */
-static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw,
-		   bool successor)
+static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw)
 {
 	struct daemon *d = ctx;
-	struct sa_node *n, *o = NULL;
-	bool known = false;
+	struct sa_node *n;
 	unsigned int i;
 
-	for (n = d->sas; n; n = n->next) {
-		o = n->sa == old ? n : o;
-		known |= n->sa == nw;
-	}
-	if (!o || (!known && !sa_add(d, nw, o->peer)))
+	for (n = d->sas; n && n->sa != old; n = n->next)
+		;
+	if (!n || !sa_add(d, nw, n->peer))
 		return -ENOMEM;
-	for (i = 0; i < d->conf.n && successor; i++)
+	for (i = 0; i < d->conf.n; i++)
 		if (d->tunnel_sa[i] == old)
 			d->tunnel_sa[i] = nw;
 	return 0;
