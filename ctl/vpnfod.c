@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "enrolled.h"
+#include "vpnfod_module.h"
 #include "natt.h"
 #include "xfrm.h"
 
@@ -41,6 +43,8 @@ struct daemon {
 	struct sa_node *sas;
 	uint64_t restart_at[VPNFOD_PEERS_MAX];
 	struct ike_sa *tunnel_sa[VPNFOD_PEERS_MAX];
+	struct enrolled enr;		/* --enrolled / --gateway-export */
+	struct vpnfod_module mod;
 };
 
 static volatile sig_atomic_t stopping;
@@ -467,6 +471,10 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vpnfod [-d] [-p PORT] -c FILE   run\n"
 		"       vpnfod -t -c FILE               check the configuration\n"
+		"       vpnfod [-t] --enrolled DIR [-c OPTIONS]   client from "
+		"the enrollment state\n"
+		"       vpnfod [-t] --gateway-export DIR [-c OPTIONS]   gateway "
+		"from vpnfo-pki gateway export\n"
 		"       vpnfod --flush                  remove state of an "
 		"earlier run\n");
 	exit(2);
@@ -480,11 +488,13 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "test", no_argument, NULL, 't' },
 		{ "flush", no_argument, NULL, 'F' },
+		{ "enrolled", required_argument, NULL, 'E' },
+		{ "gateway-export", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct daemon d;
-	const char *file = NULL;
-	bool test = false, flush = false;
+	const char *file = NULL, *edir = NULL;
+	bool gw = false, test = false, flush = false;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int c, err, removed;
 
@@ -496,12 +506,33 @@ int main(int argc, char **argv)
 		case 'p': d.port = (uint16_t)atoi(optarg); break;
 		case 't': test = true; break;
 		case 'F': flush = true; break;
+		case 'E': case 'G':
+			edir = optarg;
+			gw = c == 'G';
+			break;
 		default: usage();
 		}
 	}
-	if ((!file && !flush) || optind != argc)
+	if ((!file && !flush && !edir) || optind != argc)
 		usage();
-	if (file) {
+	if (edir) {
+		err = enrolled_load(&d.conf, &d.enr, edir, file, gw);
+		if (!err)
+			err = config_load_creds(&d.conf);
+		if (!err && !gw && d.enr.o.module)
+			err = vpnfod_module_plan(&d.conf, &d.enr, &d.mod.plan,
+						 d.conf.err,
+						 sizeof(d.conf.err));
+		if (err) {
+			fprintf(stderr, "vpnfod: %s\n", d.conf.err);
+			return 1;
+		}
+		if (test) {
+			printf("%s: %u sections, OK\n", edir, d.conf.n);
+			config_free(&d.conf);
+			return 0;
+		}
+	} else if (file) {
 		err = config_load(&d.conf, file);
 		if (!err)
 			err = config_load_creds(&d.conf);
@@ -545,7 +576,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	ike_info("running with %u sections from %s", d.conf.n, file);
+	ike_info("running with %u sections from %s", d.conf.n,
+		 edir ? edir : file);
+	if (edir && vpnfod_module_start(&d.mod, &d.conf, &d.enr))
+		return 1;
 	while (!stopping) {
 		uint64_t next = run_timers(&d);
 
@@ -558,6 +592,7 @@ int main(int argc, char **argv)
 		 (unsigned long long)ike_stats.rx_unexpected,
 		 (unsigned long long)ike_stats.retransmits);
 	shutdown_sas(&d);
+	vpnfod_module_stop(&d.mod);
 	for (c = 0; c < 4; c++)
 		if (d.fd[c] >= 0)
 			close(d.fd[c]);
