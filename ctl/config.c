@@ -178,6 +178,9 @@ static void defaults(struct vpnfod_peer *p)
 	k->n_esp = 4;
 	k->retrans_base_ms = 1000;
 	k->retrans_tries = 5;
+	/* strongSwan's defaults: CHILD SAs hourly, IKE SAs every 4 h. */
+	k->child_rekey_ms = 3600 * 1000;
+	k->ike_rekey_ms = 4 * 3600 * 1000;
 	p->local.port = p->remote.port = 500;
 	p->natt_keepalive_ms = NATT_KEEPALIVE_MS;
 }
@@ -271,6 +274,13 @@ static int parse_kv(struct vpnfod_conf *c, struct vpnfod_peer *p,
 		    (p->natt_keepalive_ms && p->natt_keepalive_ms < 1000))
 			return bad(c, ln, "bad natt-keepalive \"%s\" (0 "
 				   "for none, or at least 1s)", v[0]);
+	} else if (!strcmp(key, "child-rekey") || !strcmp(key, "ike-rekey")) {
+		unsigned int ms;
+
+		if (nv != 1 || parse_ms(v[0], &ms) || (ms && ms < 2000))
+			return bad(c, ln, "bad %s \"%s\" (0 for never, or at "
+				   "least 2s)", key, v[0]);
+		*(key[0] == 'c' ? &k->child_rekey_ms : &k->ike_rekey_ms) = ms;
 	} else if (!strcmp(key, "retransmit")) {
 		uint32_t tries;
 

@@ -47,12 +47,25 @@ struct daemon {
 	struct vpnfod_module mod;
 };
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, rekey_asked;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	if (sig == SIGUSR1 || sig == SIGUSR2)
+		rekey_asked = sig;
+	else
+		stopping = 1;
+}
+
+/* SIGUSR1: rekey every CHILD SA now; SIGUSR2: every IKE SA. */
+static void rekey_all(struct daemon *d, int sig)
+{
+	struct sa_node *n;
+
+	for (n = d->sas; n; n = n->next)
+		if (n->sa->state == IKE_S_ESTABLISHED)
+			(sig == SIGUSR1 ? ike_sa_rekey_child :
+			 ike_sa_rekey_ike)(n->sa);
 }
 
 static uint64_t now_ms(void *ctx)
@@ -198,17 +211,21 @@ static struct sa_node *sa_add(struct daemon *d, struct ike_sa *sa,
 }
 
 /* The new IKE SA of a rekey takes the old one's place. */
-static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw)
+static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw,
+		   bool successor)
 {
 	struct daemon *d = ctx;
-	struct sa_node *n;
+	struct sa_node *n, *o = NULL;
+	bool known = false;
 	unsigned int i;
 
-	for (n = d->sas; n && n->sa != old; n = n->next)
-		;
-	if (!n || !sa_add(d, nw, n->peer))
+	for (n = d->sas; n; n = n->next) {
+		o = n->sa == old ? n : o;
+		known |= n->sa == nw;
+	}
+	if (!o || (!known && !sa_add(d, nw, o->peer)))
 		return -ENOMEM;
-	for (i = 0; i < d->conf.n; i++)
+	for (i = 0; i < d->conf.n && successor; i++)
 		if (d->tunnel_sa[i] == old)
 			d->tunnel_sa[i] = nw;
 	return 0;
@@ -575,13 +592,21 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	ike_info("running with %u sections from %s", d.conf.n,
 		 edir ? edir : file);
 	if (edir && vpnfod_module_start(&d.mod, &d.conf, &d.enr))
 		return 1;
 	while (!stopping) {
-		uint64_t next = run_timers(&d);
+		uint64_t next;
+
+		if (rekey_asked) {
+			rekey_all(&d, rekey_asked);
+			rekey_asked = 0;
+		}
+		next = run_timers(&d);
 
 		poll_once(&d, next > 1000 ? 1000 : (int)next);
 	}

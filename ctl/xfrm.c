@@ -104,6 +104,13 @@ static int k_sa_add(void *ctx, const struct xfrm_sa_spec *s)
 
 	if (!sa || !src || !dst || !lt)
 		goto out;
+	/*
+	 * A hard time limit: an SA that was not rekeyed in time (vpnfod
+	 * gone) is removed by the kernel; the policies stay, fail closed.
+	 */
+	if (s->hard_add_s) {
+		xfrmnl_ltime_cfg_set_hard_addexpires(lt, s->hard_add_s);
+	}
 	xfrmnl_sa_set_saddr(sa, src);
 	xfrmnl_sa_set_daddr(sa, dst);
 	xfrmnl_sa_set_family(sa, s->dst.family);

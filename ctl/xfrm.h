@@ -43,6 +43,7 @@ struct xfrm_sa_spec {
 	unsigned int auth_keylen;
 	unsigned int trunc_bits;
 	uint16_t encap_sport, encap_dport;	/* UDP encapsulation, 0 none */
+	uint32_t hard_add_s;		/* expires this long after add, 0 never */
 	struct xfrm_sel sel;
 };
 

@@ -127,83 +127,132 @@ static int child_policies(struct ike_sa *sa, const struct xfrm_sel *out_sel,
 	return op(x->ctx, &p);
 }
 
-int ike_child_install(struct ike_sa *sa, struct ike_child *c)
+/* Hard lifetime of an SA: rekeying happens well before, see sa.c. */
+static uint32_t hard_life_s(const struct ike_conf *cf)
 {
-	const struct xfrm_ops *x = sa->env->xfrm;
-	struct xfrm_sa_spec s;
-	unsigned int i, j;
-	int err;
+	if (!cf->child_rekey_ms)
+		return 0;
+	return (uint32_t)(cf->child_rekey_ms / 1000 * 11 / 10 + 30);
+}
 
-	memset(&s, 0, sizeof(s));
-	s.reqid = sa->conf->reqid;
-	s.src = sa->remote.ip;
-	s.dst = sa->local.ip;
-	s.spi = c->spi_in;
+static void sa_spec(struct ike_sa *sa, const struct ike_child *c, bool in,
+		    struct xfrm_sa_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->reqid = sa->conf->reqid;
+	s->src = in ? sa->remote.ip : sa->local.ip;
+	s->dst = in ? sa->local.ip : sa->remote.ip;
+	s->spi = in ? c->spi_in : c->spi_out;
+	s->hard_add_s = hard_life_s(sa->conf);
 	if (sa->nat_local || sa->nat_remote) {
-		s.encap_sport = sa->remote.port;
-		s.encap_dport = sa->local.port;
+		s->encap_sport = in ? sa->remote.port : sa->local.port;
+		s->encap_dport = in ? sa->local.port : sa->remote.port;
 	}
-	sa_algs(&s, &c->algs, c->ek_in, c->ak_in);
-	err = x->sa_add(x->ctx, &s);
-	if (err)
-		goto out;
-	s.src = sa->local.ip;
-	s.dst = sa->remote.ip;
-	s.spi = c->spi_out;
-	s.encap_sport = s.encap_sport ? sa->local.port : 0;
-	s.encap_dport = s.encap_dport ? sa->remote.port : 0;
-	sa_algs(&s, &c->algs, c->ek_out, c->ak_out);
-	err = x->sa_add(x->ctx, &s);
-	if (err) {
-		x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
-		goto out;
-	}
+	sa_algs(s, &c->algs, in ? c->ek_in : c->ek_out,
+		in ? c->ak_in : c->ak_out);
+}
+
+/* Every policy of the CHILD SA's selector pairs (add or replace, or del). */
+static int child_policies_all(struct ike_sa *sa, const struct ike_child *c,
+			      bool del)
+{
+	unsigned int i, j;
+	int err = 0;
+
 	for (i = 0; i < c->ts_l.n; i++) {
 		for (j = 0; j < c->ts_r.n; j++) {
 			struct xfrm_sel sel;
+			int e;
 
 			memset(&sel, 0, sizeof(sel));
 			if (c->ts_l.ts[i].type != c->ts_r.ts[j].type)
 				continue;
-			err = sel_of(&c->ts_l.ts[i], &c->ts_r.ts[j], &sel);
-			if (!err)
-				err = child_policies(sa, &sel, false);
-			if (err)
-				goto undo;
+			e = sel_of(&c->ts_l.ts[i], &c->ts_r.ts[j], &sel);
+			if (!e)
+				e = child_policies(sa, &sel, del);
+			if (e && !del)
+				return e;
+			if (e && !err)
+				err = e;
 		}
 	}
-	c->installed = true;
+	return err;
+}
+
+int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+	struct xfrm_sa_spec s;
+	int err;
+
+	sa_spec(sa, c, true, &s);
+	err = x->sa_add(x->ctx, &s);
+	ike_wipe(&s, sizeof(s));
+	if (!err)
+		c->installed = true;
+	return err;
+}
+
+int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+	struct xfrm_sa_spec s;
+	int err;
+
+	sa_spec(sa, c, false, &s);
+	err = x->sa_add(x->ctx, &s);
+	ike_wipe(&s, sizeof(s));
+	if (err)
+		return err;
+	err = child_policies_all(sa, c, false);
+	if (err) {
+		x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
+		return err;
+	}
+	c->out_installed = true;
 	ike_info("%s: CHILD SA up, SPIs in %08x out %08x", sa->conf->name,
 		 c->spi_in, c->spi_out);
-	goto out;
-undo:
-	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
-	x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
-out:
-	ike_wipe(&s, sizeof(s));
+	return 0;
+}
+
+int ike_child_install(struct ike_sa *sa, struct ike_child *c)
+{
+	int err = ike_child_install_in(sa, c);
+
+	if (err)
+		return err;
+	err = ike_child_install_out(sa, c);
+	if (err)
+		ike_child_retire(sa, c);
 	return err;
+}
+
+void ike_child_retire_out(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+
+	if (!c->out_installed)
+		return;
+	x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
+	c->out_installed = false;
+}
+
+void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
+{
+	const struct xfrm_ops *x = sa->env->xfrm;
+
+	ike_child_retire_out(sa, c);
+	if (!c->installed)
+		return;
+	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
+	c->installed = false;
+	ike_info("%s: CHILD SA %08x/%08x removed", sa->conf->name, c->spi_in,
+		 c->spi_out);
 }
 
 void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
 {
-	const struct xfrm_ops *x = sa->env->xfrm;
-	unsigned int i, j;
-
-	if (!c->installed)
-		return;
-	for (i = 0; i < c->ts_l.n; i++) {
-		for (j = 0; j < c->ts_r.n; j++) {
-			struct xfrm_sel sel;
-
-			memset(&sel, 0, sizeof(sel));
-			if (c->ts_l.ts[i].type == c->ts_r.ts[j].type &&
-			    !sel_of(&c->ts_l.ts[i], &c->ts_r.ts[j], &sel))
-				child_policies(sa, &sel, true);
-		}
-	}
-	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
-	x->sa_del(x->ctx, &sa->remote.ip, c->spi_out);
-	c->installed = false;
-	ike_info("%s: CHILD SA %08x/%08x removed", sa->conf->name, c->spi_in,
-		 c->spi_out);
+	if (c->out_installed)
+		child_policies_all(sa, c, true);
+	ike_child_retire(sa, c);
 }

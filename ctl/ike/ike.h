@@ -48,6 +48,9 @@ struct ike_conf {
 	unsigned int retrans_base_ms;	/* first retransmission timeout */
 	unsigned int retrans_tries;	/* give up after this many sends */
 	unsigned int dpd_ms;		/* liveness check when idle, 0 off */
+	/* Rekeying (RFC 7296 2.8): CHILD and IKE SA age limits, 0 never. */
+	uint64_t child_rekey_ms;
+	uint64_t ike_rekey_ms;
 };
 
 struct ike_addr {
@@ -72,10 +75,12 @@ struct ike_env {
 	uint8_t cookie_secret[32];
 	/*
 	 * An IKE SA rekey (RFC 7296 1.3.2) made @nw to replace @old; the
-	 * CHILD SAs have moved to it. The owner takes @nw into its table;
-	 * @old goes on until its delete is done. Non-zero: @nw is freed.
+	 * CHILD SAs move to it when @successor. The owner takes @nw into its
+	 * table (once; a later call may only make it the successor); @old
+	 * goes on until its delete is done. Non-zero: @nw is freed.
 	 */
-	int (*adopt)(void *ctx, struct ike_sa *old, struct ike_sa *nw);
+	int (*adopt)(void *ctx, struct ike_sa *old, struct ike_sa *nw,
+		     bool successor);
 };
 
 struct ike_stats {
@@ -84,6 +89,9 @@ struct ike_stats {
 	uint64_t rx_unexpected;	/* dropped: wrong message ID, state */
 	uint64_t retransmits;
 	uint64_t cookies_sent;
+	uint64_t child_rekeys;	/* CHILD SAs replaced (either side started) */
+	uint64_t ike_rekeys;	/* IKE SAs replaced */
+	uint64_t rekey_collisions;
 };
 
 extern struct ike_stats ike_stats;
@@ -98,14 +106,44 @@ enum ike_state {
 	IKE_S_DEAD,		/* the owner frees it */
 };
 
+enum ike_child_fate {
+	IKE_CH_LIVE,
+	IKE_CH_DEL_QUEUED,	/* replaced: we send its delete next */
+	IKE_CH_DEL_SENT,	/* our delete is outstanding */
+	IKE_CH_PEER_DELETES,	/* replaced: the peer sends the delete */
+};
+
+#define IKE_NONCE_MAX	64
+
 struct ike_child {
-	bool installed;
+	bool installed;			/* inbound SA in the kernel */
+	bool out_installed;		/* outbound SA and policies */
 	uint32_t spi_in, spi_out;	/* host order */
 	struct ike_algs algs;
 	uint8_t ek_in[IKE_KEY_MAX], ek_out[IKE_KEY_MAX];
 	uint8_t ak_in[IKE_KEY_MAX], ak_out[IKE_KEY_MAX];
 	struct ike_ts_pl ts_l, ts_r;
+	uint64_t rekey_at;		/* ms, 0 never */
+	enum ike_child_fate fate;
+	uint64_t deadline;		/* IKE_CH_PEER_DELETES: then we do */
+	/* The lower nonce of the exchange that made it (collisions). */
+	uint8_t nmin[IKE_NONCE_MAX];
+	size_t nmin_len;
 };
+
+enum ike_rekey_kind { IKE_RK_NONE, IKE_RK_CHILD, IKE_RK_IKE };
+
+/* Our CREATE_CHILD_SA in flight. */
+struct ike_rekey {
+	enum ike_rekey_kind kind;
+	struct ike_dh dh;
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	uint64_t spi;			/* IKE: our SPI of the new IKE SA */
+	struct ike_child child;		/* CHILD: the new one, spi_in ours */
+};
+
+#define IKE_RETIRED_MAX	3
 
 struct ike_sa {
 	const struct ike_conf *conf;
@@ -143,7 +181,20 @@ struct ike_sa {
 	uint64_t last_rx_ms;
 
 	X509 *peer_cert;
-	struct ike_child child;
+	struct ike_child child;		/* the CHILD SA in use */
+	struct ike_child retired[IKE_RETIRED_MAX]; /* replaced, until deleted */
+	struct ike_rekey rk;
+	/*
+	 * Simultaneous rekeying (2.8.1, 2.8.2): what the peer's rekey made
+	 * while ours was in flight; resolved when our response arrives.
+	 */
+	struct ike_child peer_child;
+	struct ike_sa *peer_ike;
+	uint8_t peer_nmin[IKE_NONCE_MAX];
+	size_t peer_nmin_len;
+	uint64_t ike_rekey_at;		/* ms, 0 never */
+	bool replaced;			/* a rekey made its successor */
+	uint64_t replaced_deadline;	/* then we delete it ourselves */
 	int error;			/* why it died, -errno */
 	uint16_t error_notify;		/* notify we got or sent */
 };
@@ -162,6 +213,9 @@ uint64_t ike_sa_tick(struct ike_sa *sa);
 int ike_sa_delete(struct ike_sa *sa);
 /* Starts a liveness check (an empty INFORMATIONAL). */
 int ike_sa_dpd(struct ike_sa *sa);
+/* Rekeys the CHILD SA or the IKE SA now (CREATE_CHILD_SA, with PFS). */
+int ike_sa_rekey_child(struct ike_sa *sa);
+int ike_sa_rekey_ike(struct ike_sa *sa);
 
 /* Proposals and traffic selectors (proposal.c). */
 void ike_prop_build(struct ike_sa_pl *sa, const struct ike_algs *algs,
@@ -187,9 +241,18 @@ int ike_ts_to_sel(const struct ike_ts *ts, struct xfrm_addr *a,
 int ike_ts_from_prefix(struct ike_ts *ts, int family, const uint8_t *addr,
 		       uint8_t plen);
 
-/* Child SA keys into the kernel (child.c). */
+/*
+ * Child SA keys into the kernel (child.c). install = install_in then
+ * install_out (outbound SA and the policies); remove undoes both.
+ * retire_out / retire remove SAs only: a rekeyed CHILD SA's policies
+ * belong to its successor.
+ */
 int ike_child_install(struct ike_sa *sa, struct ike_child *c);
+int ike_child_install_in(struct ike_sa *sa, struct ike_child *c);
+int ike_child_install_out(struct ike_sa *sa, struct ike_child *c);
 void ike_child_remove(struct ike_sa *sa, struct ike_child *c);
+void ike_child_retire_out(struct ike_sa *sa, struct ike_child *c);
+void ike_child_retire(struct ike_sa *sa, struct ike_child *c);
 
 /* XFRM operations that succeed and keep nothing (xfrm_null.c). */
 extern const struct xfrm_ops ike_xfrm_null;

@@ -13,24 +13,25 @@
 #include <openssl/crypto.h>
 #include <openssl/x509v3.h>
 
-#include "ike.h"
+#include "sa_priv.h"
 
-#define NONCE_LEN	32
-#define BUF_LEN		16384
+#define NONCE_LEN	IKE_NONCE_LEN
+#define BUF_LEN		IKE_BUF_LEN
 
 struct ike_stats ike_stats;
 
-static uint64_t sa_now(const struct ike_sa *sa)
+uint64_t ike_sa_now(const struct ike_sa *sa)
 {
 	return sa->env->now_ms(sa->env->ctx);
 }
 
-static void sa_fail(struct ike_sa *sa, int err, uint16_t notify,
-		    const char *why)
+void ike_sa_fail(struct ike_sa *sa, int err, uint16_t notify,
+		 const char *why)
 {
 	ike_info("%s: IKE SA %016llx failed: %s (notify %u)", sa->conf->name,
 		 (unsigned long long)sa->spi_i, why, notify);
 	ike_child_remove(sa, &sa->child);
+	ike_rekey_cleanup(sa);
 	sa->error = err;
 	sa->error_notify = notify;
 	sa->state = IKE_S_DEAD;
@@ -51,7 +52,7 @@ int ike_sa_new(struct ike_sa **sap, const struct ike_conf *conf,
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->state = IKE_S_IDLE;
-	sa->last_rx_ms = sa_now(sa);
+	sa->last_rx_ms = ike_sa_now(sa);
 	if (initiator) {
 		do {
 			if (ike_random(&sa->spi_i, sizeof(sa->spi_i))) {
@@ -69,6 +70,7 @@ void ike_sa_free(struct ike_sa *sa)
 	if (!sa)
 		return;
 	ike_child_remove(sa, &sa->child);
+	ike_rekey_cleanup(sa);
 	ike_dh_free(&sa->dh);
 	X509_free(sa->peer_cert);
 	free(sa->init_i);
@@ -112,7 +114,7 @@ static int send_request(struct ike_sa *sa, const uint8_t *msg, size_t len)
 		return err;
 	sa->req_pending = true;
 	sa->req_sends = 1;
-	sa->req_deadline = sa_now(sa) + sa->conf->retrans_base_ms;
+	sa->req_deadline = ike_sa_now(sa) + sa->conf->retrans_base_ms;
 	return sa->env->send(sa->env->ctx, sa, msg, len);
 }
 
@@ -126,9 +128,8 @@ static int send_response(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	return sa->env->send(sa->env->ctx, sa, msg, len);
 }
 
-/* Wraps an inner chain in SK and sends it as a request or response. */
-static int send_sk(struct ike_sa *sa, uint8_t exch, bool response,
-		   const struct ike_bld *inner)
+int ike_send_sk(struct ike_sa *sa, uint8_t exch, bool response,
+		const struct ike_bld *inner)
 {
 	uint8_t *out = malloc(BUF_LEN);
 	struct ike_bld b;
@@ -231,30 +232,39 @@ static void natd_check(struct ike_sa *sa, const struct ike_pls *p,
 			 sa->nat_local ? "in front of us" : "in front of peer");
 }
 
-static int derive_ike_keys(struct ike_sa *sa, const uint8_t *gir,
-			   size_t girlen)
+int ike_derive_ike_keys(struct ike_sa *sa, const uint8_t *gir, size_t glen,
+			const uint8_t *old_skd, uint16_t old_prf)
 {
 	const struct ike_suite *s = &sa->suite;
 	size_t hl = ike_prf_len(s->prf), al = ike_integ_keylen(s->integ);
 	size_t el = ike_encr_keylen(s->encr, s->keybits);
 	uint8_t key[128], seed[128 + 16], skeyseed[IKE_HASH_MAX];
 	uint8_t km[7 * IKE_KEY_MAX], *k = km;
+	uint8_t data[IKE_DH_PUB_MAX + 128];
 	size_t kl = sa->ni_len + sa->nr_len;
+	size_t sl = old_skd ? ike_prf_len(old_prf) : hl;
 	struct ike_wr w;
 	int err;
 
-	if (!hl || !el || el > IKE_KEY_MAX)
+	if (!hl || !el || el > IKE_KEY_MAX || !sl || glen > IKE_DH_PUB_MAX)
 		return -EOPNOTSUPP;
 	memcpy(key, sa->ni, sa->ni_len);
 	memcpy(key + sa->ni_len, sa->nr, sa->nr_len);
-	err = ike_prf(s->prf, key, kl, gir, girlen, skeyseed);
+	if (old_skd) {
+		memcpy(data, gir, glen);
+		memcpy(data + glen, key, kl);
+		err = ike_prf(old_prf, old_skd, sl, data, glen + kl, skeyseed);
+		ike_wipe(data, sizeof(data));
+	} else {
+		err = ike_prf(s->prf, key, kl, gir, glen, skeyseed);
+	}
 	if (err)
 		return err;
 	ike_wr_init(&w, seed, sizeof(seed));
 	ike_wr_bytes(&w, key, kl);
 	ike_wr_u64(&w, sa->spi_i);
 	ike_wr_u64(&w, sa->spi_r);
-	err = ike_prfplus(s->prf, skeyseed, hl, seed, w.len, km,
+	err = ike_prfplus(s->prf, skeyseed, sl, seed, w.len, km,
 			  3 * hl + 2 * al + 2 * el);
 	if (err)
 		goto out;
@@ -272,33 +282,39 @@ out:
 	return err;
 }
 
-/* KEYMAT = prf+(SK_d, Ni | Nr): i->r keys first, encryption before integ. */
-static int derive_child_keys(struct ike_sa *sa, struct ike_child *c)
+int ike_derive_child_keys(const struct ike_sa *sa, struct ike_child *c,
+			  bool we_init, const uint8_t *gir, size_t glen,
+			  const uint8_t *ni, size_t nil, const uint8_t *nr,
+			  size_t nrl)
 {
 	size_t el = ike_encr_keylen(c->algs.encr, c->algs.keybits);
 	size_t al = c->algs.integ ? ike_integ_keylen(c->algs.integ) : 0;
-	uint8_t seed[128], km[4 * IKE_KEY_MAX];
+	uint8_t seed[IKE_DH_PUB_MAX + 2 * IKE_NONCE_MAX], km[4 * IKE_KEY_MAX];
 	uint8_t *ei = km, *ai = km + el, *er = ai + al, *ar = er + el;
 	int err;
 
-	if (!el)
+	if (!el || glen > IKE_DH_PUB_MAX || nil > IKE_NONCE_MAX ||
+	    nrl > IKE_NONCE_MAX)
 		return -EOPNOTSUPP;
-	memcpy(seed, sa->ni, sa->ni_len);
-	memcpy(seed + sa->ni_len, sa->nr, sa->nr_len);
+	if (glen)
+		memcpy(seed, gir, glen);
+	memcpy(seed + glen, ni, nil);
+	memcpy(seed + glen + nil, nr, nrl);
 	err = ike_prfplus(sa->suite.prf, sa->sk_d,
-			  ike_prf_len(sa->suite.prf), seed,
-			  sa->ni_len + sa->nr_len, km, 2 * (el + al));
+			  ike_prf_len(sa->suite.prf), seed, glen + nil + nrl,
+			  km, 2 * (el + al));
+	ike_wipe(seed, sizeof(seed));
 	if (err)
 		return err;
-	memcpy(sa->initiator ? c->ek_out : c->ek_in, ei, el);
-	memcpy(sa->initiator ? c->ak_out : c->ak_in, ai, al);
-	memcpy(sa->initiator ? c->ek_in : c->ek_out, er, el);
-	memcpy(sa->initiator ? c->ak_in : c->ak_out, ar, al);
+	memcpy(we_init ? c->ek_out : c->ek_in, ei, el);
+	memcpy(we_init ? c->ak_out : c->ak_in, ai, al);
+	memcpy(we_init ? c->ek_in : c->ek_out, er, el);
+	memcpy(we_init ? c->ak_in : c->ak_out, ar, al);
 	ike_wipe(km, sizeof(km));
 	return 0;
 }
 
-static int new_spi32(uint32_t *spi)
+int ike_new_spi32(uint32_t *spi)
 {
 	do {
 		if (ike_random(spi, sizeof(*spi)))
@@ -459,7 +475,7 @@ static int auth_send(struct ike_sa *sa)
 	if (err)
 		goto out;
 	ike_pl_notify(&b, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
-	err = new_spi32(&sa->child.spi_in);
+	err = ike_new_spi32(&sa->child.spi_in);
 	if (err)
 		goto out;
 	spi[0] = sa->child.spi_in >> 24;
@@ -472,7 +488,7 @@ static int auth_send(struct ike_sa *sa)
 	ike_pl_ts(&b, IKE_PL_TSI, &sa->conf->ts_local);
 	ike_pl_ts(&b, IKE_PL_TSR, &sa->conf->ts_remote);
 	sa->msgid_out = 1;
-	err = send_sk(sa, IKE_AUTH, false, &b);
+	err = ike_send_sk(sa, IKE_AUTH, false, &b);
 	if (!err)
 		sa->state = IKE_S_AUTH_SENT;
 out:
@@ -515,7 +531,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 
 		if (!dh_configured(sa->conf, want) || want == sa->dh_group ||
 		    !ike_dh_supported(want)) {
-			sa_fail(sa, -ENOPROTOOPT, IKE_N_INVALID_KE_PAYLOAD,
+			ike_sa_fail(sa, -ENOPROTOOPT, IKE_N_INVALID_KE_PAYLOAD,
 				"responder wants an unconfigured DH group");
 			return 0;
 		}
@@ -528,7 +544,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	n = ike_pls_error(p);
 	if (n) {
-		sa_fail(sa, -ECONNREFUSED, n->type, "IKE_SA_INIT refused");
+		ike_sa_fail(sa, -ECONNREFUSED, n->type, "IKE_SA_INIT refused");
 		return 0;
 	}
 	if (!p->has_sa || !p->has_ke || !p->has_nonce || !h->spi_r ||
@@ -538,7 +554,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 			    sa->conf->n_ike, sa->conf->dh, sa->conf->n_dh,
 			    &algs, &group) < 0 || group != sa->dh_group ||
 	    p->ke_group != sa->dh_group) {
-		sa_fail(sa, -ENOPROTOOPT, IKE_N_NO_PROPOSAL_CHOSEN,
+		ike_sa_fail(sa, -ENOPROTOOPT, IKE_N_NO_PROPOSAL_CHOSEN,
 			"responder chose a proposal we did not offer");
 		return 0;
 	}
@@ -554,7 +570,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 		return err;
 	err = keep_copy(&sa->init_r, &sa->init_r_len, msg, len);
 	if (!err)
-		err = derive_ike_keys(sa, gir, glen);
+		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
 	ike_wipe(gir, sizeof(gir));
 	if (err)
 		return err;
@@ -658,7 +674,7 @@ out:
 	return err;
 }
 
-static uint32_t spi_of(const struct ike_prop *pr)
+uint32_t ike_spi32_of(const struct ike_prop *pr)
 {
 	return (uint32_t)pr->spi[0] << 24 | (uint32_t)pr->spi[1] << 16 |
 	       (uint32_t)pr->spi[2] << 8 | pr->spi[3];
@@ -666,8 +682,11 @@ static uint32_t spi_of(const struct ike_prop *pr)
 
 static int child_up(struct ike_sa *sa)
 {
-	int err = derive_child_keys(sa, &sa->child);
+	int err = ike_derive_child_keys(sa, &sa->child, sa->initiator, NULL,
+					0, sa->ni, sa->ni_len, sa->nr,
+					sa->nr_len);
 
+	sa->child.rekey_at = ike_rekey_time(sa, sa->conf->child_rekey_ms);
 	if (!err)
 		err = ike_child_install(sa, &sa->child);
 	if (err)
@@ -679,6 +698,7 @@ static int child_up(struct ike_sa *sa)
 static void established(struct ike_sa *sa)
 {
 	sa->state = IKE_S_ESTABLISHED;
+	sa->ike_rekey_at = ike_rekey_time(sa, sa->conf->ike_rekey_ms);
 	ike_info("%s: IKE SA %016llx_i %016llx_r established (%s)",
 		 sa->conf->name, (unsigned long long)sa->spi_i,
 		 (unsigned long long)sa->spi_r,
@@ -694,16 +714,16 @@ static int auth_response(struct ike_sa *sa, const struct ike_pls *p)
 	sa->req_pending = false;
 	sa->msgid_out++;
 	if (n && (n->type == IKE_N_AUTHENTICATION_FAILED || !p->has_auth)) {
-		sa_fail(sa, -EACCES, n->type, "responder refused IKE_AUTH");
+		ike_sa_fail(sa, -EACCES, n->type, "responder refused IKE_AUTH");
 		return 0;
 	}
 	if (!p->has_idr || !p->has_auth) {
-		sa_fail(sa, -EBADMSG, 0, "IKE_AUTH reply without IDr/AUTH");
+		ike_sa_fail(sa, -EBADMSG, 0, "IKE_AUTH reply without IDr/AUTH");
 		return 0;
 	}
 	err = peer_verify(sa, p, false);
 	if (err) {
-		sa_fail(sa, err, IKE_N_AUTHENTICATION_FAILED,
+		ike_sa_fail(sa, err, IKE_N_AUTHENTICATION_FAILED,
 			"responder authentication failed");
 		return 0;
 	}
@@ -723,7 +743,7 @@ static int auth_response(struct ike_sa *sa, const struct ike_pls *p)
 		return ike_sa_delete(sa);
 	}
 	sa->child.algs = algs;
-	sa->child.spi_out = spi_of(&p->sa.p[0]);
+	sa->child.spi_out = ike_spi32_of(&p->sa.p[0]);
 	sa->child.ts_l = p->tsi;
 	sa->child.ts_r = p->tsr;
 	err = child_up(sa);
@@ -847,7 +867,7 @@ static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	err = keep_copy(&sa->init_i, &sa->init_i_len, msg, len);
 	if (!err)
-		err = derive_ike_keys(sa, gir, glen);
+		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
 	ike_wipe(gir, sizeof(gir));
 	if (err)
 		return err;
@@ -884,7 +904,7 @@ out:
 	return err;
 }
 
-static void pl_u32spi(uint8_t *b, uint32_t spi)
+void ike_put_u32(uint8_t *b, uint32_t spi)
 {
 	b[0] = spi >> 24;
 	b[1] = spi >> 16;
@@ -907,8 +927,8 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (!p->has_idi || !p->has_auth || peer_verify(sa, p, true)) {
 		ike_pl_notify(&b, 0, NULL, 0, IKE_N_AUTHENTICATION_FAILED,
 			      NULL, 0);
-		err = send_sk(sa, IKE_AUTH, true, &b);
-		sa_fail(sa, -EACCES, IKE_N_AUTHENTICATION_FAILED,
+		err = ike_send_sk(sa, IKE_AUTH, true, &b);
+		ike_sa_fail(sa, -EACCES, IKE_N_AUTHENTICATION_FAILED,
 			"initiator authentication failed");
 		goto out;
 	}
@@ -930,8 +950,8 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 			child_err = IKE_N_TS_UNACCEPTABLE;
 	}
 	if (!child_err) {
-		c->spi_out = spi_of(&p->sa.p[idx]);
-		err = new_spi32(&c->spi_in);
+		c->spi_out = ike_spi32_of(&p->sa.p[idx]);
+		err = ike_new_spi32(&c->spi_in);
 		if (err)
 			goto out;
 		if (child_up(sa))
@@ -942,7 +962,7 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 			 sa->conf->name, child_err);
 		ike_pl_notify(&b, 0, NULL, 0, child_err, NULL, 0);
 	} else {
-		pl_u32spi(spi, c->spi_in);
+		ike_put_u32(spi, c->spi_in);
 		ike_prop_build(&prop, &c->algs, 1, IKE_PROTO_ESP, spi, 4,
 			       NULL, 0);
 		prop.p[0].num = p->sa.p[idx].num;
@@ -950,7 +970,7 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 		ike_pl_ts(&b, IKE_PL_TSI, &c->ts_r);
 		ike_pl_ts(&b, IKE_PL_TSR, &c->ts_l);
 	}
-	err = send_sk(sa, IKE_AUTH, true, &b);
+	err = ike_send_sk(sa, IKE_AUTH, true, &b);
 	if (!err)
 		established(sa);
 out:
@@ -967,13 +987,13 @@ int ike_sa_delete(struct ike_sa *sa)
 	int err;
 
 	if (sa->state != IKE_S_ESTABLISHED || sa->req_pending) {
-		sa_fail(sa, -ECONNABORTED, 0, "deleted before established");
+		ike_sa_fail(sa, -ECONNABORTED, 0, "deleted before established");
 		return 0;
 	}
 	ike_child_remove(sa, &sa->child);
 	ike_bld_init(&b, inner, sizeof(inner));
 	ike_pl_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
-	err = send_sk(sa, IKE_INFORMATIONAL, false, &b);
+	err = ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 	sa->state = IKE_S_DELETING;
 	return err;
 }
@@ -986,15 +1006,16 @@ int ike_sa_dpd(struct ike_sa *sa)
 	if (sa->state != IKE_S_ESTABLISHED || sa->req_pending)
 		return -EBUSY;
 	ike_bld_init(&b, inner, sizeof(inner));
-	return send_sk(sa, IKE_INFORMATIONAL, false, &b);
+	return ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 }
 
 static int info_request(struct ike_sa *sa, const struct ike_pls *p)
 {
-	uint8_t inner[64], spi[4];
+	uint8_t inner[128], spis[4 * (IKE_RETIRED_MAX + 2)];
 	struct ike_bld b;
 	bool ike_deleted = false;
 	unsigned int i, j;
+	uint16_t ns = 0;
 	int err;
 
 	ike_bld_init(&b, inner, sizeof(inner));
@@ -1011,21 +1032,26 @@ static int info_request(struct ike_sa *sa, const struct ike_pls *p)
 				     (uint32_t)d->spis[4 * j + 2] << 8 |
 				     d->spis[4 * j + 3];
 
-			if (d->proto != IKE_PROTO_ESP ||
-			    !sa->child.installed || s != sa->child.spi_out)
+			if (d->proto != IKE_PROTO_ESP || d->spi_size != 4 ||
+			    ns >= IKE_RETIRED_MAX + 2)
 				continue;
-			pl_u32spi(spi, sa->child.spi_in);
-			ike_pl_delete(&b, IKE_PROTO_ESP, 4, spi, 1);
+			if (ike_rekey_peer_delete(sa, s, spis, &ns))
+				continue;
+			if (!sa->child.installed || s != sa->child.spi_out)
+				continue;
+			ike_put_u32(spis + 4 * ns++, sa->child.spi_in);
 			ike_child_remove(sa, &sa->child);
 		}
 	}
+	if (ns)
+		ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, ns);
 	if (ike_deleted)
 		ike_bld_init(&b, inner, sizeof(inner));	/* empty reply */
-	err = send_sk(sa, IKE_INFORMATIONAL, true, &b);
+	err = ike_send_sk(sa, IKE_INFORMATIONAL, true, &b);
 	if (ike_deleted) {
 		ike_info("%s: peer deleted IKE SA %016llx", sa->conf->name,
 			 (unsigned long long)sa->spi_i);
-		sa_fail(sa, -ECONNRESET, 0, "deleted by peer");
+		ike_sa_fail(sa, -ECONNRESET, 0, "deleted by peer");
 	}
 	return err;
 }
@@ -1035,6 +1061,7 @@ static int info_response(struct ike_sa *sa, const struct ike_pls *p)
 	(void)p;
 	sa->req_pending = false;
 	sa->msgid_out++;
+	ike_rekey_delete_done(sa);
 	if (sa->state == IKE_S_DELETING) {
 		ike_info("%s: IKE SA %016llx deleted", sa->conf->name,
 			 (unsigned long long)sa->spi_i);
@@ -1043,15 +1070,15 @@ static int info_response(struct ike_sa *sa, const struct ike_pls *p)
 	return 0;
 }
 
-static int reply_notify(struct ike_sa *sa, uint8_t exch, uint16_t type,
-			const uint8_t *data, size_t n)
+int ike_reply_notify(struct ike_sa *sa, uint8_t exch, uint16_t type,
+		     const uint8_t *data, size_t n)
 {
 	uint8_t inner[64];
 	struct ike_bld b;
 
 	ike_bld_init(&b, inner, sizeof(inner));
 	ike_pl_notify(&b, 0, NULL, 0, type, data, n);
-	return send_sk(sa, exch, true, &b);
+	return ike_send_sk(sa, exch, true, &b);
 }
 
 static int dispatch(struct ike_sa *sa, const struct ike_hdr *h,
@@ -1078,14 +1105,13 @@ static int dispatch(struct ike_sa *sa, const struct ike_hdr *h,
 			break;
 		return resp ? info_response(sa, p) : info_request(sa, p);
 	case IKE_CREATE_CHILD_SA:
-		if (!resp && sa->state == IKE_S_ESTABLISHED)
-			/* Rekeying is not implemented: refuse, stay up. */
-			return reply_notify(sa, h->exch,
-					    IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
-		break;
+		if (sa->state != IKE_S_ESTABLISHED)
+			break;
+		return resp ? ike_rekey_response(sa, p) :
+			      ike_rekey_request(sa, p);
 	default:
 		if (!resp && sa->state == IKE_S_ESTABLISHED)
-			return reply_notify(sa, h->exch,
+			return ike_reply_notify(sa, h->exch,
 					    IKE_N_INVALID_SYNTAX, NULL, 0);
 		break;
 	}
@@ -1122,7 +1148,8 @@ int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	    !(h.flags & IKE_FLAG_I) != sa->initiator)
 		return drop(sa, &ike_stats.rx_unexpected, -EPROTO, "SPI/role");
 	if (resp) {
-		if (!sa->req_pending || h.msgid != sa->msgid_out)
+		if (!sa->req_pending || h.msgid != sa->msgid_out ||
+		    sa->req_len <= 18 || sa->req[18] != h.exch)
 			return drop(sa, &ike_stats.rx_unexpected, -EPROTO,
 				    "response to no request of ours");
 	} else if (sa->resp && h.msgid + 1 == sa->msgid_in) {
@@ -1184,13 +1211,13 @@ int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 
 			ike_stats.rx_malformed++;
 			err = resp ? -EPROTO :
-			      reply_notify(sa, h.exch,
+			      ike_reply_notify(sa, h.exch,
 					   IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD,
 					   &t, 1);
 			goto out;
 		}
 	}
-	sa->last_rx_ms = sa_now(sa);
+	sa->last_rx_ms = ike_sa_now(sa);
 	err = dispatch(sa, &h, msg, len, p);
 out:
 	if (plain)
@@ -1203,34 +1230,34 @@ out:
 uint64_t ike_sa_tick(struct ike_sa *sa)
 {
 	const struct ike_conf *cf = sa->conf;
-	uint64_t t = sa_now(sa), next = UINT64_MAX;
+	uint64_t t = ike_sa_now(sa), next;
 
 	if (sa->state == IKE_S_DEAD)
-		return next;
-	if (sa->req_pending) {
-		if (t >= sa->req_deadline) {
-			if (sa->req_sends >= cf->retrans_tries) {
-				sa_fail(sa, -ETIMEDOUT, 0,
-					"peer does not answer, giving up");
-				return next;
-			}
-			/* Exponential back-off: base, 2 base, 4 base ... */
-			sa->req_deadline = t + ((uint64_t)cf->retrans_base_ms
-						<< sa->req_sends);
-			sa->req_sends++;
-			ike_stats.retransmits++;
-			ike_dbg("%s: retransmit %u of message %u", cf->name,
-				sa->req_sends, sa->msgid_out);
-			sa->env->send(sa->env->ctx, sa, sa->req, sa->req_len);
+		return UINT64_MAX;
+	if (sa->req_pending && t >= sa->req_deadline) {
+		if (sa->req_sends >= cf->retrans_tries) {
+			ike_sa_fail(sa, -ETIMEDOUT, 0,
+				    "peer does not answer, giving up");
+			return UINT64_MAX;
 		}
-		return sa->req_deadline - t;
+		/* Exponential back-off: base, 2 base, 4 base ... */
+		sa->req_deadline = t + ((uint64_t)cf->retrans_base_ms
+					<< sa->req_sends);
+		sa->req_sends++;
+		ike_stats.retransmits++;
+		ike_dbg("%s: retransmit %u of message %u", cf->name,
+			sa->req_sends, sa->msgid_out);
+		sa->env->send(sa->env->ctx, sa, sa->req, sa->req_len);
 	}
-	if (sa->state == IKE_S_ESTABLISHED && cf->dpd_ms) {
-		if (t - sa->last_rx_ms >= cf->dpd_ms) {
+	next = ike_rekey_tick(sa, t);
+	if (sa->state == IKE_S_ESTABLISHED && !sa->req_pending &&
+	    !sa->replaced && cf->dpd_ms) {
+		if (t - sa->last_rx_ms >= cf->dpd_ms)
 			ike_sa_dpd(sa);
-			return sa->req_deadline - t;
-		}
-		next = sa->last_rx_ms + cf->dpd_ms - t;
+		else if (sa->last_rx_ms + cf->dpd_ms - t < next)
+			next = sa->last_rx_ms + cf->dpd_ms - t;
 	}
+	if (sa->req_pending && sa->req_deadline - t < next)
+		next = sa->req_deadline > t ? sa->req_deadline - t : 0;
 	return next;
 }

@@ -116,9 +116,54 @@ struct side {
 	struct xfrm_ops ops;
 	struct fake_xfrm fx;
 	struct ike_addr addr;
-	struct ike_sa *sa;
+	struct ike_sa *sa;		/* the one holding the CHILD SA */
+	struct ike_sa *all[32];		/* every SA made, freed at teardown */
+	unsigned int nall;
 	unsigned int sent;
 };
+
+static void side_keep(struct side *s, struct ike_sa *sa)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nall; i++)
+		if (s->all[i] == sa)
+			return;
+	assert_true(s->nall < 32);
+	s->all[s->nall++] = sa;
+}
+
+/* The owner's part of an IKE SA rekey (vpnfod's d_adopt). */
+static int w_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw,
+		   bool successor)
+{
+	struct side *s = ctx;
+
+	(void)old;
+	side_keep(s, nw);
+	if (successor)
+		s->sa = nw;
+	return 0;
+}
+
+/* The SA a message is for: by SPIi (and SPIr once known), as vpnfod. */
+static struct ike_sa *route(struct side *s, const uint8_t *msg)
+{
+	uint64_t spi_i = 0, spi_r = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		spi_i = spi_i << 8 | msg[i];
+		spi_r = spi_r << 8 | msg[8 + i];
+	}
+	if (msg[18] == IKE_SA_INIT)
+		return s->sa;
+	for (i = 0; i < s->nall; i++)
+		if (s->all[i]->spi_i == spi_i && s->all[i]->spi_r == spi_r &&
+		    s->all[i]->state != IKE_S_DEAD)
+			return s->all[i];
+	return s->sa;
+}
 
 static struct {
 	uint8_t msg[WIRE_MAX][16384];
@@ -187,13 +232,15 @@ static void run(void)
 		wire.n--;
 		if (tamper && !tamper(to, msg, &len))
 			continue;
-		if (to == &res && (!res.sa || res.sa->state == IKE_S_DEAD)) {
-			ike_sa_free(res.sa);
+		if (to == &res && msg[18] == IKE_SA_INIT &&
+		    (!res.sa || res.sa->state == IKE_S_DEAD)) {
 			assert_int_equal(ike_sa_new(&res.sa, &res.conf,
 						    &res.env, false, &res.addr,
 						    &ini.addr), 0);
+			side_keep(&res, res.sa);
 		}
-		ike_sa_input(to->sa, msg, len);
+		if (to->sa)
+			ike_sa_input(route(to, msg), msg, len);
 	}
 }
 
@@ -270,7 +317,8 @@ static void side_init(struct side *s, bool client, EVP_PKEY *key, X509 *cert,
 	s->ops = (struct xfrm_ops){ fx_sa_add, fx_sa_del, fx_pol_add,
 				    fx_pol_del, &s->fx };
 	s->env = (struct ike_env){ .send = w_send, .xfrm = &s->ops,
-				   .now_ms = w_now, .ctx = s };
+				   .now_ms = w_now, .adopt = w_adopt,
+				   .ctx = s };
 	s->addr.ip.family = AF_INET;
 	s->addr.port = 500;
 	inet_pton(AF_INET, client ? "198.18.1.2" : "198.18.1.1", s->addr.ip.a);
@@ -289,10 +337,15 @@ static int test_setup(void **state)
 
 static int test_teardown(void **state)
 {
+	unsigned int i;
+
 	(void)state;
-	ike_sa_free(ini.sa);
-	ike_sa_free(res.sa);
+	for (i = 0; i < ini.nall; i++)
+		ike_sa_free(ini.all[i]);
+	for (i = 0; i < res.nall; i++)
+		ike_sa_free(res.all[i]);
 	ini.sa = res.sa = NULL;
+	ini.nall = res.nall = 0;
 	tc_cred_free(&ini.conf.cred);
 	tc_cred_free(&res.conf.cred);
 	return 0;
@@ -302,6 +355,7 @@ static void start(void)
 {
 	assert_int_equal(ike_sa_new(&ini.sa, &ini.conf, &ini.env, true,
 				    &ini.addr, &res.addr), 0);
+	side_keep(&ini, ini.sa);
 	assert_int_equal(ike_sa_initiate(ini.sa), 0);
 	run();
 }
@@ -820,6 +874,285 @@ static void test_install_failure(void **state)
 	assert_int_equal(ini.fx.nsa, 0);
 }
 
+
+/* CREATE_CHILD_SA. */
+
+/* One timer round of every SA on both sides, then the wire. */
+static void tick_both(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ini.nall; i++)
+		ike_sa_tick(ini.all[i]);
+	for (i = 0; i < res.nall; i++)
+		ike_sa_tick(res.all[i]);
+	run();
+}
+
+static unsigned int established(const struct side *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->nall; i++)
+		n += s->all[i]->state == IKE_S_ESTABLISHED;
+	return n;
+}
+
+static void child_rekey_from(struct side *s)
+{
+	uint32_t old_in, old_out;
+	uint64_t n = ike_stats.child_rekeys;
+	uint8_t old_key[XFRM_KEY_MAX];
+
+	start();
+	assert_child_pair();
+	old_in = ini.sa->child.spi_in;
+	old_out = ini.sa->child.spi_out;
+	memcpy(old_key, fx_find(&ini.fx, old_out)->enc_key, XFRM_KEY_MAX);
+	assert_int_equal(ike_sa_rekey_child(s->sa), 0);
+	tick_both();
+	assert_child_pair();
+	assert_int_not_equal(ini.sa->child.spi_in, old_in);
+	assert_int_not_equal(ini.sa->child.spi_out, old_out);
+	assert_null(fx_find(&ini.fx, old_in));
+	assert_null(fx_find(&res.fx, old_out));
+	assert_memory_not_equal(fx_find(&ini.fx, ini.sa->child.spi_out)->enc_key,
+				old_key, 16);
+	assert_int_equal(ike_stats.child_rekeys, n + 2);
+	/* Policies are the successor's: still there, fallback included. */
+	assert_non_null(pol_find(&ini.fx, XFRM_DIR_OUT, VPNFOD_REQID_BASE + 1));
+	assert_non_null(pol_find(&ini.fx, XFRM_DIR_OUT, VPNFO_FALLBACK_REQID));
+	assert_non_null(pol_find(&res.fx, XFRM_DIR_OUT, VPNFOD_REQID_BASE + 1));
+	assert_false(ini.sa->req_pending);
+	assert_false(res.sa->req_pending);
+}
+
+static void test_child_rekey_by_initiator(void **state)
+{
+	(void)state;
+	child_rekey_from(&ini);
+}
+
+static void test_child_rekey_by_responder(void **state)
+{
+	(void)state;
+	child_rekey_from(&res);
+}
+
+/* The rekey's delete is lost once: every SA in use has its receiver. */
+static unsigned int info_losses;
+
+static bool lose_first_info(struct side *to, uint8_t *msg, size_t *len)
+{
+	(void)len;
+	return !(to == &res && msg[18] == IKE_INFORMATIONAL &&
+		 !(msg[19] & IKE_FLAG_R) && !info_losses++);
+}
+
+static void test_child_rekey_make_before_break(void **state)
+{
+	uint32_t old_in, old_out;
+
+	(void)state;
+	start();
+	old_in = ini.sa->child.spi_in;
+	old_out = ini.sa->child.spi_out;
+	info_losses = 0;
+	tamper = lose_first_info;
+	assert_int_equal(ike_sa_rekey_child(ini.sa), 0);
+	tick_both();
+	/* Initiator: both new SAs, the old inbound only. */
+	assert_non_null(fx_find(&ini.fx, ini.sa->child.spi_in));
+	assert_non_null(fx_find(&ini.fx, ini.sa->child.spi_out));
+	assert_non_null(fx_find(&ini.fx, old_in));
+	assert_null(fx_find(&ini.fx, old_out));
+	/* Responder: the new inbound, and still the old pair to send on. */
+	assert_non_null(fx_find(&res.fx, res.sa->child.spi_in));
+	assert_null(fx_find(&res.fx, res.sa->child.spi_out));
+	assert_non_null(fx_find(&res.fx, old_out));
+	assert_non_null(fx_find(&res.fx, old_in));
+	assert_int_equal(res.sa->child.spi_in, ini.sa->child.spi_out);
+	now_ms += 1000;
+	tick_both();
+	assert_child_pair();
+	assert_null(fx_find(&ini.fx, old_in));
+}
+
+static void test_child_rekey_collision(void **state)
+{
+	uint64_t coll = ike_stats.rekey_collisions;
+	uint32_t old_in;
+
+	(void)state;
+	start();
+	old_in = ini.sa->child.spi_in;
+	assert_int_equal(ike_sa_rekey_child(ini.sa), 0);
+	assert_int_equal(ike_sa_rekey_child(res.sa), 0);
+	ike_sa_tick(ini.sa);
+	ike_sa_tick(res.sa);
+	assert_int_equal(wire.n, 2);	/* both requests in flight */
+	run();
+	assert_int_equal(ike_stats.rekey_collisions, coll + 2);
+	now_ms += 100;
+	tick_both();
+	assert_child_pair();		/* one pair left, the same on both */
+	assert_int_not_equal(ini.sa->child.spi_in, old_in);
+	assert_false(ini.sa->peer_child.installed);
+	assert_false(res.sa->peer_child.installed);
+}
+
+static void test_child_rekey_lifetime(void **state)
+{
+	uint32_t old_in;
+
+	(void)state;
+	ini.conf.child_rekey_ms = 60000;
+	start();
+	assert_int_equal(fx_find(&ini.fx, ini.sa->child.spi_out)->hard_add_s,
+			 60 * 11 / 10 + 30);
+	old_in = ini.sa->child.spi_in;
+	now_ms += 30000;
+	tick_both();
+	assert_int_equal(ini.sa->child.spi_in, old_in);
+	now_ms += 30000;
+	tick_both();
+	assert_child_pair();
+	assert_int_not_equal(ini.sa->child.spi_in, old_in);
+	assert_true(ini.sa->child.rekey_at > now_ms + 50000);
+}
+
+static unsigned int ccs_losses;
+
+static bool lose_ccs_reply(struct side *to, uint8_t *msg, size_t *len)
+{
+	(void)len;
+	return !(to == &ini && msg[18] == IKE_CREATE_CHILD_SA &&
+		 !ccs_losses++);
+}
+
+static void test_child_rekey_lost_response(void **state)
+{
+	(void)state;
+	start();
+	ccs_losses = 0;
+	tamper = lose_ccs_reply;
+	assert_int_equal(ike_sa_rekey_child(ini.sa), 0);
+	tick_both();
+	assert_int_equal(ccs_losses, 1);
+	now_ms += 1000;
+	tick_both();	/* retransmitted, answered from the cache */
+	assert_child_pair();	/* no second new CHILD SA on the responder */
+}
+
+static void ike_rekey_from(struct side *s)
+{
+	struct ike_sa *old_i, *old_r;
+	uint32_t spi_in;
+
+	start();
+	old_i = ini.sa;
+	old_r = res.sa;
+	spi_in = ini.sa->child.spi_in;
+	assert_int_equal(ike_sa_rekey_ike(s->sa), 0);
+	tick_both();
+	assert_ptr_not_equal(ini.sa, old_i);
+	assert_ptr_not_equal(res.sa, old_r);
+	assert_int_equal(old_i->state, IKE_S_DEAD);
+	assert_int_equal(old_r->state, IKE_S_DEAD);
+	assert_int_equal(ini.sa->spi_i, res.sa->spi_i);
+	assert_int_equal(ini.sa->spi_r, res.sa->spi_r);
+	assert_int_not_equal(ini.sa->spi_i, old_i->spi_i);
+	assert_int_equal(ini.sa->initiator, s == &ini);
+	assert_int_equal(res.sa->initiator, s != &ini);
+	/* The CHILD SA moved over untouched. */
+	assert_int_equal(ini.sa->child.spi_in, spi_in);
+	assert_child_pair();
+	/* The new IKE SA works: liveness, then a CHILD rekey from its SK_d. */
+	assert_int_equal(ike_sa_dpd(ini.sa), 0);
+	run();
+	assert_int_equal(ini.sa->state, IKE_S_ESTABLISHED);
+	assert_int_equal(res.sa->msgid_in, ini.sa->msgid_out);
+	assert_int_equal(ike_sa_rekey_child(ini.sa), 0);
+	tick_both();
+	assert_child_pair();
+	assert_int_not_equal(ini.sa->child.spi_in, spi_in);
+	assert_int_equal(established(&ini), 1);
+	assert_int_equal(established(&res), 1);
+}
+
+static void test_ike_rekey_by_initiator(void **state)
+{
+	(void)state;
+	ike_rekey_from(&ini);
+}
+
+static void test_ike_rekey_by_responder(void **state)
+{
+	(void)state;
+	ike_rekey_from(&res);
+}
+
+static void test_ike_rekey_collision(void **state)
+{
+	uint64_t coll = ike_stats.rekey_collisions;
+	struct ike_sa *old_i;
+	unsigned int i;
+
+	(void)state;
+	start();
+	old_i = ini.sa;
+	assert_int_equal(ike_sa_rekey_ike(ini.sa), 0);
+	assert_int_equal(ike_sa_rekey_ike(res.sa), 0);
+	ike_sa_tick(ini.sa);
+	ike_sa_tick(res.sa);
+	assert_int_equal(wire.n, 2);
+	run();
+	assert_int_equal(ike_stats.rekey_collisions, coll + 2);
+	for (i = 0; i < 4; i++) {
+		now_ms += 100;
+		tick_both();
+	}
+	/* One IKE SA left on each side, the same one, with the CHILD SA. */
+	assert_int_equal(established(&ini), 1);
+	assert_int_equal(established(&res), 1);
+	assert_ptr_not_equal(ini.sa, old_i);
+	assert_int_equal(ini.sa->spi_i, res.sa->spi_i);
+	assert_int_equal(ini.sa->spi_r, res.sa->spi_r);
+	assert_child_pair();
+	assert_int_equal(ike_sa_dpd(ini.sa), 0);
+	run();
+	assert_false(ini.sa->req_pending);
+}
+
+/* A CHILD and an IKE rekey cross: both refused, both done later. */
+static void test_rekey_temporary_failure(void **state)
+{
+	struct ike_sa *old_i;
+	uint32_t spi_in;
+	unsigned int i;
+
+	(void)state;
+	start();
+	old_i = ini.sa;
+	spi_in = ini.sa->child.spi_in;
+	assert_int_equal(ike_sa_rekey_ike(ini.sa), 0);
+	assert_int_equal(ike_sa_rekey_child(res.sa), 0);
+	ike_sa_tick(ini.sa);
+	ike_sa_tick(res.sa);
+	run();
+	assert_ptr_equal(ini.sa, old_i);	/* refused */
+	assert_int_equal(ini.sa->child.spi_in, spi_in);
+	for (i = 0; i < 40; i++) {
+		now_ms += 250;
+		tick_both();
+	}
+	assert_ptr_not_equal(ini.sa, old_i);
+	assert_int_not_equal(ini.sa->child.spi_in, spi_in);
+	assert_child_pair();
+	assert_int_equal(established(&ini), 1);
+	assert_int_equal(established(&res), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +1182,16 @@ int main(void)
 		T(test_dpd_dead_peer),
 		T(test_replay_and_window),
 		T(test_install_failure),
+		T(test_child_rekey_by_initiator),
+		T(test_child_rekey_by_responder),
+		T(test_child_rekey_make_before_break),
+		T(test_child_rekey_collision),
+		T(test_child_rekey_lifetime),
+		T(test_child_rekey_lost_response),
+		T(test_ike_rekey_by_initiator),
+		T(test_ike_rekey_by_responder),
+		T(test_ike_rekey_collision),
+		T(test_rekey_temporary_failure),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
