@@ -360,6 +360,9 @@ static void props_apply(struct ike_conf *k, const char (*s)[64], int n,
 static int props_set(struct vpnfod_conf *c, const char *file,
 		     struct ike_conf *k, const struct policy *pol)
 {
+	/* Rekeyed when the policy's lifetimes are up. */
+	k->ike_rekey_ms = (uint64_t)pol->ike_lifetime * 1000;
+	k->child_rekey_ms = (uint64_t)pol->child_lifetime * 1000;
 	k->n_ike = k->n_dh = k->n_esp = 0;
 	props_apply(k, pol->ike_proposals, pol->nike, true);
 	props_apply(k, pol->esp_proposals, pol->nesp, false);

@@ -140,6 +140,8 @@ static void proposals_flattened(void **state)
 	assert_int_equal(k->esp[0].encr, IKE_ENCR_AES_GCM16);
 	assert_int_equal(k->esp[0].prf, 0);
 	assert_int_equal(k->esp[1].integ, IKE_INTEG_SHA2_384_192);
+	assert_int_equal(k->ike_rekey_ms, 14400 * 1000);
+	assert_int_equal(k->child_rekey_ms, 3600 * 1000);
 }
 
 static void unsupported_algorithms_left_out(void **state)
