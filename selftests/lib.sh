@@ -785,3 +785,215 @@ all_down_check() {
 	check "$name: gateways back: datagrams answered again ($recv of $sent)" \
 		all_answered "$sent" "$recv"
 }
+
+# ---------------------------------------------------------------- IKE labs
+# The test-ike-*.sh files run vpnfod and strongSwan's charon in namespaces
+# of their own (not the failover lab); the certificates are made here,
+# into $LAB_TMP. Names are full namespace names, LAB_PREFIX stays empty.
+
+IKE_CHARON=${CHARON:-/usr/lib/ipsec/charon}
+VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod}
+
+# ike_require [charon]: skip the file unless it can run here.
+ike_require() {
+	local t
+
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	for t in ip nft openssl tcpdump unshare ${1:+swanctl}; do
+		command -v $t >/dev/null || skip_all "$t not installed"
+	done
+	[ -z "${1:-}" ] || [ -x "$IKE_CHARON" ] ||
+		skip_all "strongswan-charon not installed"
+	[ -x "$VPNFOD" ] || { echo "# $VPNFOD missing: make -C ctl/ike" >&2; exit 1; }
+	modprobe -qa esp4 esp6 xfrm_user veth dummy nf_tables nf_nat 2>/dev/null
+	lab_esp_works || skip_all "kernel has no ESP (run inside scripts/vm-run)"
+}
+
+# ike_pki_ca NAME: a self-signed P-256 CA, $LAB_TMP/NAME.pem and .key.
+ike_pki_ca() {
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		-nodes -keyout "$LAB_TMP/$1.key" -out "$LAB_TMP/$1.pem" -days 2 \
+		-subj "/O=vpnfo test/CN=$1" \
+		-addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+}
+
+# ike_pki_leaf NAME CN CA SERIAL [rsa]: a key and a certificate issued by
+# CA, subject "O=vpnfo test, CN=CN" and DNS:CN as subjectAltName.
+ike_pki_leaf() {
+	local d=$LAB_TMP kopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+
+	[ "${5:-}" = rsa ] && kopt=(-newkey rsa:2048)
+	openssl req -new "${kopt[@]}" -nodes -keyout "$d/$1.key" \
+		-subj "/O=vpnfo test/CN=$2" -out "$d/$1.csr" 2>/dev/null &&
+	printf 'subjectAltName=DNS:%s\n' "$2" >"$d/$1.ext" &&
+	openssl x509 -req -in "$d/$1.csr" -CA "$d/$3.pem" -CAkey "$d/$3.key" \
+		-set_serial "$4" -days 2 -extfile "$d/$1.ext" \
+		-out "$d/$1.pem" 2>/dev/null
+}
+
+# ike_ns_base NS...: loopback up, forwarding on, no rp_filter, no DAD.
+ike_ns_base() {
+	local ns
+
+	for ns in "$@"; do
+		ip netns add "$ns" &&
+		nsenter --net="/run/netns/$ns" sh -c '
+			ip link set lo up
+			for f in /proc/sys/net/ipv4/conf/*/rp_filter; do
+				echo 0 >"$f"
+			done
+			echo 1 >/proc/sys/net/ipv4/ip_forward
+			echo 1 >/proc/sys/net/ipv6/conf/all/forwarding
+			echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad' ||
+			return 1
+	done
+}
+
+# ike_inner CLIENT GW DEV: the protected addresses, both families: the
+# client's 192.0.2.100 and 2001:db8:c::100 on a dummy, routes to the
+# gateway's 203.0.113.0/24 and 2001:db8:100::/64 through it; the gateway
+# holds 203.0.113.1 and 2001:db8:100::1 and routes the client's back over
+# DEV. XFRM policies decide where these really go.
+ike_inner() {
+	in_ns "$1" ip -batch - <<-EOF &&
+		link add up0 type dummy
+		link set up0 up
+		addr add $IKE_CIN/32 dev up0
+		addr add $IKE_CIN6/128 dev up0
+		route add 203.0.113.0/24 dev up0 src $IKE_CIN
+		route add 2001:db8:100::/64 dev up0 src $IKE_CIN6
+	EOF
+	in_ns "$2" ip -batch - <<-EOF
+		addr add $IKE_GIN/32 dev lo
+		addr add $IKE_GIN6/128 dev lo
+		route add $IKE_CIN/32 dev $3
+		route add $IKE_CIN6/128 dev $3
+	EOF
+}
+
+IKE_CIN=192.0.2.100 IKE_CIN6=2001:db8:c::100
+IKE_GIN=203.0.113.1 IKE_GIN6=2001:db8:100::1
+
+# ike_lab_up CLIENT GW [4|6]: two namespaces joined by a veth (c-gw1 in
+# CLIENT, gw1-c in GW), outer addresses of that family in IKE_C and IKE_G:
+# 198.18.1.2 / 198.18.1.1 or 2001:db8:1::2 / 2001:db8:1::1.
+ike_lab_up() {
+	local plen=24
+
+	IKE_C=198.18.1.2 IKE_G=198.18.1.1
+	[ "${3:-4}" = 6 ] && IKE_C=2001:db8:1::2 IKE_G=2001:db8:1::1 plen=64
+	ike_ns_base "$1" "$2" &&
+	ip link add c-gw1 netns "$1" type veth peer name gw1-c netns "$2" &&
+	in_ns "$1" ip addr add "$IKE_C/$plen" dev c-gw1 &&
+	in_ns "$2" ip addr add "$IKE_G/$plen" dev gw1-c &&
+	in_ns "$1" ip link set c-gw1 up && in_ns "$2" ip link set gw1-c up &&
+	ike_inner "$1" "$2" gw1-c
+}
+
+# ike_lab_nat_up CLIENT ROUTER GW: CLIENT 10.0.1.2 on c-r, its default
+# route through ROUTER (10.0.1.1 on r-c, 198.18.1.2 on r-gw1), GW
+# 198.18.1.1 on gw1-r. IKE_C is the client's private address, IKE_NAT
+# the router's outside one, IKE_G the gateway's. The caller makes the NAT.
+ike_lab_nat_up() {
+	IKE_C=10.0.1.2 IKE_NAT=198.18.1.2 IKE_G=198.18.1.1
+	ike_ns_base "$1" "$2" "$3" &&
+	ip link add c-r netns "$1" type veth peer name r-c netns "$2" &&
+	ip link add r-gw1 netns "$2" type veth peer name gw1-r netns "$3" &&
+	in_ns "$1" ip addr add "$IKE_C/24" dev c-r &&
+	in_ns "$2" ip addr add 10.0.1.1/24 dev r-c &&
+	in_ns "$2" ip addr add "$IKE_NAT/24" dev r-gw1 &&
+	in_ns "$3" ip addr add "$IKE_G/24" dev gw1-r &&
+	in_ns "$1" ip link set c-r up && in_ns "$2" ip link set r-c up &&
+	in_ns "$2" ip link set r-gw1 up && in_ns "$3" ip link set gw1-r up &&
+	in_ns "$1" ip route add default via 10.0.1.1 &&
+	ike_inner "$1" "$3" gw1-r
+}
+
+# ike_charon_start NAME NS: charon with its own strongswan.conf, /run (a
+# private mount namespace) and VICI socket $LAB_TMP/NAME/charon.vici.
+# Extra strongswan.conf lines for charon { } come from IKE_CHARON_EXTRA.
+ike_charon_start() {
+	local dir=$LAB_TMP/$1
+
+	mkdir -p "$dir"
+	cat >"$dir/strongswan.conf" <<-EOF
+		charon {
+			load = random nonce kdf openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici
+			install_routes = no
+			retransmit_tries = 3
+			retransmit_timeout = 2
+			${IKE_CHARON_EXTRA:-}
+			plugins {
+				vici { socket = unix://$dir/charon.vici }
+			}
+			filelog {
+				log { path = $dir/charon.log
+				      flush_line = yes
+				      default = 1
+				      enc = 1
+				      ike = 2
+				      cfg = 2 }
+			}
+		}
+	EOF
+	lab_bg "$1" nsenter --net="/run/netns/$2" unshare -m --propagation private sh -c \
+		"mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$dir/strongswan.conf $IKE_CHARON"
+	wait_for 30 test -S "$dir/charon.vici"
+}
+
+# ike_swan NAME ARGS...: swanctl against that charon.
+ike_swan() {
+	local n=$1
+
+	shift
+	swanctl "$@" --uri "unix://$LAB_TMP/$n/charon.vici"
+}
+
+# ike_swan_established NAME: that charon has an ESTABLISHED IKE SA.
+ike_swan_established() {
+	ike_swan "$1" --list-sas 2>/dev/null | grep -q ESTABLISHED
+}
+
+# ike_vpnfod_start NAME NS CONF: vpnfod -d, log in $LAB_TMP/NAME.err.
+ike_vpnfod_start() {
+	lab_bg "$1" nsenter --net="/run/netns/$2" "$VPNFOD" -d -c "$3"
+}
+
+# ike_nstates NS: ESP states in NS.
+ike_nstates() {
+	in_ns "$1" ip xfrm state 2>/dev/null | grep -c '^src'
+}
+
+ike_states_are() {	# ike_states_are NS N
+	[ "$(ike_nstates "$1")" = "$2" ]
+}
+
+# ike_capture_start NAME NS IFACE [in|out]: tcpdump on IFACE in NS into
+# $LAB_TMP/NAME.pcap until ike_capture_stop NAME. On an IPsec endpoint
+# capture "out" only: what it receives through an SA shows up a second
+# time on the same link after decryption, in the clear.
+ike_capture_start() {
+	lab_bg "$1" nsenter --net="/run/netns/$2" tcpdump -i "$3" \
+		-Q "${4:-inout}" -n -U -Z root -s 256 -w "$LAB_TMP/$1.pcap"
+	wait_for 20 grep -q 'listening on' "$LAB_TMP/$1.err" ||
+		{ diag "tcpdump did not start: $(cat "$LAB_TMP/$1.err")"; return 1; }
+}
+
+ike_capture_stop() {
+	lab_bg_stop "$1"
+}
+
+# ike_capture_count NAME FILTER: packets of that capture matching FILTER.
+# NaN (no assertion holds) when there is no such capture.
+ike_capture_count() {
+	[ -s "$LAB_TMP/$1.pcap" ] || { echo NaN; return 1; }
+	tcpdump -r "$LAB_TMP/$1.pcap" -n "$2" 2>/dev/null | wc -l
+}
+
+# pcap filters on IKE and NAT-T (RFC 3948): ESP in UDP/4500 has a non-zero
+# SPI where IKE on 4500 has its zero non-ESP marker; a NAT-keepalive is
+# one 0xFF byte (UDP length 9).
+IKE_F_ESPINUDP='udp port 4500 and udp[4:2] > 16 and udp[8:4] != 0'
+IKE_F_KEEPALIVE='udp dst port 4500 and udp[4:2] = 9 and udp[8] = 0xff'
+IKE_F_PLAIN='host 192.0.2.100 or net 203.0.113.0/24 or host 2001:db8:c::100 or net 2001:db8:100::/64'

@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IKE and ESP through a real NAT (nftables masquerade with random ports),
+# vpnfod against strongSwan's charon, kernel ESP (run in QEMU through
+# scripts/vm-run):
+#
+#   ikn-client 10.0.1.2 (inner 192.0.2.100)
+#     -- ikn-nat 10.0.1.1 | 198.18.1.2 (masquerade)
+#     -- ikn-gw1 198.18.1.1 (inner 203.0.113.1)
+#
+# A: vpnfod initiates from behind the NAT to charon: it detects the NAT,
+#    moves IKE to 4500, its SAs carry the espinudp encapsulation, traffic
+#    flows both ways, and the NAT's outside sees only UDP/4500 (no ESP
+#    protocol 50, no inner address). Being behind the NAT, vpnfod sends
+#    1-byte 0xFF keepalives at its natt-keepalive interval (2 s here).
+# B: charon initiates from behind the NAT to vpnfod as the gateway; the
+#    same checks on the gateway's SAs; vpnfod, not behind the NAT, sends
+#    no keepalives, and charon's reach it without harm.
+. "$(dirname "$0")/lib.sh"
+
+C=ikn-client
+R=ikn-nat
+G=ikn-gw1
+LAB_LABS+=(ikn-)	# lab_cleanup removes ikn-client, ikn-gw1
+lab_cleanup_hook() { ip netns del $R 2>/dev/null; }
+D=$LAB_TMP
+KA=2	# natt-keepalive of the client's vpnfod, seconds
+
+ike_require charon
+
+ike_pki_ca groupca &&
+ike_pki_leaf client client.example groupca 20 &&
+ike_pki_leaf gw gw1.example groupca 21
+check "test PKI made" test -s "$D/gw.pem"
+
+ike_lab_nat_up $C $R $G &&
+in_ns $R nft -f - <<EOF
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "r-gw1" masquerade random
+	}
+}
+EOF
+check "client -- NAT router (masquerade, random ports) -- gateway" \
+	test $? = 0
+
+ping_c2g() {	# inner traffic from the client, answered by the gateway
+	in_ns $C ping -c 3 -i 0.2 -W 2 -I $IKE_CIN $IKE_GIN >/dev/null 2>&1
+}
+
+ping_g2c() {	# inner traffic from the gateway through the NAT mapping
+	in_ns $G ping -c 3 -i 0.2 -W 2 -I $IKE_GIN $IKE_CIN >/dev/null 2>&1
+}
+
+encap_states() {	# encap_states NS: ESP states with UDP encapsulation
+	in_ns "$1" ip xfrm state 2>/dev/null | grep -c 'encap type espinudp'
+}
+
+# outside_checks NAME: what the NAT's outside link carried (capture capNAME).
+outside_checks() {
+	local esp proto50 plain
+
+	esp=$(ike_capture_count "cap$1" "$IKE_F_ESPINUDP")
+	proto50=$(ike_capture_count "cap$1" 'ip proto 50')
+	plain=$(ike_capture_count "cap$1" "$IKE_F_PLAIN")
+	diag "$1: outside capture: $esp ESP-in-UDP/4500, $proto50 ESP, $plain plaintext"
+	check "$1: the outside carried ESP in UDP/4500" cmp "$esp" -ge 12
+	check "$1: and no ESP (protocol 50)" cmp "$proto50" -eq 0
+	check "$1: and no inner address in the clear" cmp "$plain" -eq 0
+}
+
+# ------------------------------------------------------------ A
+
+mkdir -p "$D/swgw/private" && cp "$D/gw.key" "$D/swgw/private/"
+cat >"$D/swgw/swanctl.conf" <<EOF
+connections {
+	vpnfo {
+		version = 2
+		local_addrs = $IKE_G
+		proposals = aes128gcm16-prfsha256-ecp256
+		local { auth = pubkey
+			certs = $D/gw.pem }
+		remote { auth = pubkey
+			 cacerts = $D/groupca.pem }
+		children {
+			net { local_ts = 203.0.113.0/24
+			      remote_ts = $IKE_CIN/32
+			      esp_proposals = aes128gcm16
+			      mode = tunnel }
+		}
+	}
+}
+EOF
+cat >"$D/client.conf" <<EOF
+[tunnel gw1]
+local $IKE_C
+remote $IKE_G
+local-ts $IKE_CIN/32
+remote-ts 203.0.113.0/24
+cert $D/client.pem
+key $D/client.key
+ca $D/groupca.pem
+remote-id gw1.example
+reqid 1
+esp aes128gcm16
+retransmit 1s 4
+natt-keepalive ${KA}s
+EOF
+
+ike_capture_start capA $R r-gw1
+ike_charon_start swgw $G &&
+ike_swan swgw --load-all --file "$D/swgw/swanctl.conf" >"$D/swgw.load" 2>&1
+check "A: charon responder up on the gateway" test $? = 0
+ike_vpnfod_start vdA $C "$D/client.conf"
+check "A: vpnfod behind the NAT establishes IKE and CHILD SA" \
+	wait_for 40 ike_states_are $C 2
+check "A: vpnfod detected the NAT in front of itself" \
+	grep -q 'NAT detected (in front of us)' "$D/vdA.err"
+check "A: vpnfod moved IKE to port 4500" \
+	grep -q 'IKE moves to port 4500' "$D/vdA.err"
+check "A: charon has the IKE SA established" \
+	wait_for 10 ike_swan_established swgw
+check "A: both client SAs are encapsulated (encap type espinudp)" \
+	cmp "$(encap_states $C)" -eq 2
+check "A: client -> gateway inner traffic answered" wait_for 10 ping_c2g
+check "A: gateway -> client inner traffic answered" wait_for 10 ping_g2c
+# Keepalives: the SA has been up a while; give it 3 intervals more.
+nap $((3 * KA + 1))
+ike_capture_stop capA
+outside_checks A
+ka=$(ike_capture_count capA "src host $IKE_NAT and $IKE_F_KEEPALIVE")
+diag "A: $ka NAT-keepalives from behind the NAT (interval ${KA} s)"
+check "A: vpnfod behind the NAT sent 1-byte 0xFF keepalives on 4500" \
+	cmp "$ka" -ge 3
+check "A: vpnfod logged its keepalives" \
+	grep -q 'NAT-keepalive sent' "$D/vdA.err"
+lab_bg_stop vdA
+check "A: vpnfod's delete at exit honoured by charon" \
+	wait_for 10 sh -c "! swanctl --list-sas --uri unix://$D/swgw/charon.vici | grep -q ESTABLISHED"
+lab_bg_stop swgw
+in_ns $G ip xfrm state flush
+in_ns $G ip xfrm policy flush
+in_ns $C ip xfrm policy flush
+
+# ------------------------------------------------------------ B
+
+cat >"$D/gw.conf" <<EOF
+[group g1]
+local $IKE_G
+local-ts 203.0.113.0/24
+remote-ts 192.0.2.0/24
+cert $D/gw.pem
+key $D/gw.key
+ca $D/groupca.pem
+reqid 2
+natt-keepalive 1s
+EOF
+mkdir -p "$D/swc/private" && cp "$D/client.key" "$D/swc/private/"
+cat >"$D/swc/swanctl.conf" <<EOF
+connections {
+	good {
+		version = 2
+		local_addrs = $IKE_C
+		remote_addrs = $IKE_G
+		proposals = aes256gcm16-prfsha256-curve25519
+		local { auth = pubkey
+			certs = $D/client.pem }
+		remote { auth = pubkey
+			 id = "O=vpnfo test, CN=gw1.example"
+			 cacerts = $D/groupca.pem }
+		children {
+			net { local_ts = $IKE_CIN/32
+			      remote_ts = 203.0.113.0/24
+			      esp_proposals = aes256gcm16
+			      mode = tunnel }
+		}
+	}
+}
+EOF
+
+ike_capture_start capB $R r-gw1
+ike_vpnfod_start vdB $G "$D/gw.conf"
+IKE_CHARON_EXTRA="keep_alive = ${KA}s" ike_charon_start swc $C &&
+ike_swan swc --load-all --file "$D/swc/swanctl.conf" >"$D/swc.load" 2>&1
+check "B: charon initiator up behind the NAT" test $? = 0
+nap 1
+ike_swan swc --initiate --child net --ike good --timeout 40 >"$D/initB.out" 2>&1
+check "B: charon behind the NAT establishes with vpnfod" test $? = 0
+check "B: vpnfod installed the gateway's two SAs" \
+	wait_for 5 ike_states_are $G 2
+check "B: vpnfod detected the NAT in front of the peer" \
+	grep -q 'NAT detected (in front of peer)' "$D/vdB.err"
+check "B: vpnfod answers on 4500 at the NAT's mapped port" \
+	grep -q 'peer moved to port' "$D/vdB.err"
+check "B: both gateway SAs are encapsulated (encap type espinudp)" \
+	cmp "$(encap_states $G)" -eq 2
+check "B: client -> gateway inner traffic answered" wait_for 10 ping_c2g
+check "B: gateway -> client inner traffic answered" wait_for 10 ping_g2c
+nap $((3 * KA + 1))
+ike_capture_stop capB
+outside_checks B
+ka=$(ike_capture_count capB "src host $IKE_NAT and $IKE_F_KEEPALIVE")
+kag=$(ike_capture_count capB "src host $IKE_G and udp[4:2] = 9 and udp[8] = 0xff")
+diag "B: $ka keepalives from charon behind the NAT, $kag from vpnfod"
+check "B: charon's keepalives crossed the NAT to vpnfod's 4500" \
+	cmp "$ka" -ge 2
+check "B: vpnfod, not behind a NAT, sent none (natt-keepalive 1s set)" \
+	cmp "$kag" -eq 0
+check "B: the SA survived them: traffic still answered" ping_c2g
+ike_swan swc --terminate --ike good --timeout 10 >/dev/null 2>&1
+check "B: delete from charon honoured (gateway SAs removed)" \
+	wait_for 10 ike_states_are $G 0
+lab_bg_stop swc
+lab_bg_stop vdB
+
+if [ "$tap_failures" != 0 ]; then
+	for f in vdA vdB; do
+		[ -f "$D/$f.err" ] && sed "s/^/# $f: /" "$D/$f.err" | tail -30
+	done
+	for f in swgw swc; do
+		[ -f "$D/$f/charon.log" ] &&
+			sed "s/^/# $f: /" "$D/$f/charon.log" | tail -30
+	done
+	for f in capA capB; do
+		tcpdump -r "$D/$f.pcap" -n 2>/dev/null | head -30 | sed "s/^/# $f: /"
+	done
+fi
+tap_done
