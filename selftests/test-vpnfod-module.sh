@@ -217,8 +217,28 @@ check "vpnfo steered it to gw2" cmp "$(sub "$(peer_field gw2 tx_packets "$pj1")"
 capture_stop
 capture_check "failover"
 
+# A vpnfod killed outright leaves its tunnel in the module (traffic stays
+# steered or dropped, never plain); the next one replaces it.
+kill -KILL "$(lab_bg_pid client)"
+lab_bg_wait client
+check "client vpnfod killed: tunnel eng stays in vpnfo.ko" \
+	eval 'vctl tunnel show eng >/dev/null 2>&1'
+lab_bg client2 in_ns client "$VPNFOD" -d --enrolled "$D/state" \
+	-c "$D/client.conf"
+check "a new vpnfod replaces the tunnel left behind" \
+	wait_for 30 grep -q "tunnel eng exists, replacing it" \
+	"$LAB_TMP/client2.err"
+check "the new vpnfod's SAs bring gw2 up and active" \
+	wait_for 120 eval 'peer_is gw2 up && active_is gw2'
+stream_run 200 3 --drain 2000
+stream_summary stream
+sent=$(stream_field stream sent)
+recv=$(stream_field stream received)
+check "traffic flows again through gw2 ($recv of $sent)" \
+	all_answered "$sent" "$recv"
+
 # Stopping vpnfod removes its tunnel and leaves the fail-closed policy.
-lab_bg_stop client
+lab_bg_stop client2
 check "client vpnfod stopped: tunnel eng gone from vpnfo.ko" \
 	eval '! vctl tunnel show eng >/dev/null 2>&1'
 check "the fail-closed fallback policy stays" \
