@@ -179,19 +179,29 @@ else
 fi
 check "gw1 active" wait_for 20 active_is gw1
 
-# Traffic through gw1.
-pj0=$(peers_json)
-stream_run 200 3 --drain 2000
-pj1=$(peers_json)
-stream_summary stream
-sent=$(stream_field stream sent)
-recv=$(stream_field stream received)
-check "a stream through the tunnel is answered ($recv of $sent)" \
-	all_answered "$sent" "$recv"
-check "vpnfo steered it to gw1" cmp "$(sub "$(peer_field gw1 tx_packets "$pj1")" \
-	"$(peer_field gw1 tx_packets "$pj0")")" -ge "$sent"
-check "and nothing to gw2" cmp "$(sub "$(peer_field gw2 tx_packets "$pj1")" \
-	"$(peer_field gw2 tx_packets "$pj0")")" -eq 0
+# stream_via NAME GW [OTHER]: a stream is answered, all of it steered to
+# GW by vpnfo (and nothing to OTHER).
+stream_via() {
+	local name=$1 gw=$2 other=${3:-} pj0 pj1 sent recv
+
+	pj0=$(peers_json)
+	stream_run 200 3 --drain 2000
+	pj1=$(peers_json)
+	stream_summary stream
+	sent=$(stream_field stream sent)
+	recv=$(stream_field stream received)
+	check "$name: a stream is answered ($recv of $sent)" \
+		all_answered "$sent" "$recv"
+	check "$name: vpnfo steered it to $gw" \
+		cmp "$(sub "$(peer_field "$gw" tx_packets "$pj1")" \
+			"$(peer_field "$gw" tx_packets "$pj0")")" -ge "$sent"
+	[ -z "$other" ] && return
+	check "$name: and nothing to $other" \
+		cmp "$(sub "$(peer_field "$other" tx_packets "$pj1")" \
+			"$(peer_field "$other" tx_packets "$pj0")")" -eq 0
+}
+
+stream_via "gw1 active" gw1 gw2
 
 # gw1's link goes down in the middle of a stream.
 capture_start
@@ -204,16 +214,7 @@ nap 2
 lab_bg_stop fo
 stream_summary fo
 diag "interruption across the failure: $(stream_field fo max_gap_ms) ms (TCG)"
-pj0=$(peers_json)
-stream_run 200 3 --drain 2000
-pj1=$(peers_json)
-stream_summary stream
-sent=$(stream_field stream sent)
-recv=$(stream_field stream received)
-check "after the switch a stream is answered through gw2 ($recv of $sent)" \
-	all_answered "$sent" "$recv"
-check "vpnfo steered it to gw2" cmp "$(sub "$(peer_field gw2 tx_packets "$pj1")" \
-	"$(peer_field gw2 tx_packets "$pj0")")" -ge "$sent"
+stream_via "after the switch" gw2
 capture_stop
 capture_check "failover"
 
@@ -230,12 +231,7 @@ check "a new vpnfod replaces the tunnel left behind" \
 	"$LAB_TMP/client2.err"
 check "the new vpnfod's SAs bring gw2 up and active" \
 	wait_for 120 eval 'peer_is gw2 up && active_is gw2'
-stream_run 200 3 --drain 2000
-stream_summary stream
-sent=$(stream_field stream sent)
-recv=$(stream_field stream received)
-check "traffic flows again through gw2 ($recv of $sent)" \
-	all_answered "$sent" "$recv"
+stream_via "new vpnfod" gw2
 
 # Stopping vpnfod removes its tunnel and leaves the fail-closed policy.
 lab_bg_stop client2
