@@ -972,10 +972,12 @@ ike_states_are() {	# ike_states_are NS N
 # ike_capture_start NAME NS IFACE [in|out]: tcpdump on IFACE in NS into
 # $LAB_TMP/NAME.pcap until ike_capture_stop NAME. On an IPsec endpoint
 # capture "out" only: what it receives through an SA shows up a second
-# time on the same link after decryption, in the clear.
+# time on the same link after decryption, in the clear. Immediate mode:
+# a stop right after the traffic must not lose what the kernel buffered.
 ike_capture_start() {
 	lab_bg "$1" nsenter --net="/run/netns/$2" tcpdump -i "$3" \
-		-Q "${4:-inout}" -n -U -Z root -s 256 -w "$LAB_TMP/$1.pcap"
+		-Q "${4:-inout}" --immediate-mode -n -U -Z root -s 256 \
+		-w "$LAB_TMP/$1.pcap"
 	wait_for 20 grep -q 'listening on' "$LAB_TMP/$1.err" ||
 		{ diag "tcpdump did not start: $(cat "$LAB_TMP/$1.err")"; return 1; }
 }
@@ -997,3 +999,79 @@ ike_capture_count() {
 IKE_F_ESPINUDP='udp port 4500 and udp[4:2] > 16 and udp[8:4] != 0'
 IKE_F_KEEPALIVE='udp dst port 4500 and udp[4:2] = 9 and udp[8] = 0xff'
 IKE_F_PLAIN='host 192.0.2.100 or net 203.0.113.0/24 or host 2001:db8:c::100 or net 2001:db8:100::/64'
+
+# ike_swan_conn NAME LOCAL REMOTE IKE CERT LOCAL_TS REMOTE_TS ESP [REMOTE_ID]:
+# one swanctl.conf connection, certificates both ways from groupca
+# ($LAB_TMP/CERT.pem, groupca.pem). REMOTE "" takes any peer.
+ike_swan_conn() {
+	cat <<-EOF
+	$1 {
+		version = 2
+		local_addrs = $2
+		${3:+remote_addrs = $3}
+		proposals = $4
+		local { auth = pubkey
+			certs = $LAB_TMP/$5.pem }
+		remote { auth = pubkey
+			 ${9:+id = \"$9\"}
+			 cacerts = $LAB_TMP/groupca.pem }
+		children {
+			net { local_ts = $6
+			      remote_ts = $7
+			      esp_proposals = $8
+			      mode = tunnel }
+		}
+	}
+	EOF
+}
+
+# ike_swan_load NAME NS "KEY..." CONNECTION...: charon NAME started in NS
+# with the private keys $LAB_TMP/KEY.key and these connections loaded.
+ike_swan_load() {
+	local n=$1 ns=$2 keys=$3 k
+
+	shift 3
+	mkdir -p "$LAB_TMP/$n/private" || return 1
+	for k in $keys; do
+		cp "$LAB_TMP/$k.key" "$LAB_TMP/$n/private/" || return 1
+	done
+	{
+		echo "connections {"
+		printf '%s\n' "$@"
+		echo "}"
+	} >"$LAB_TMP/$n/swanctl.conf"
+	ike_charon_start "$n" "$ns" &&
+	ike_swan "$n" --load-all --file "$LAB_TMP/$n/swanctl.conf" \
+		>"$LAB_TMP/$n.load" 2>&1
+}
+
+# ike_dump NAME...: after a failure, the end of each one's log (vpnfod
+# $LAB_TMP/NAME.err, charon $LAB_TMP/NAME/charon.log) or capture, as TAP
+# comments.
+ike_dump() {
+	local n
+
+	for n in "$@"; do
+		if [ -f "$LAB_TMP/$n/charon.log" ]; then
+			tail -30 "$LAB_TMP/$n/charon.log"
+		elif [ -f "$LAB_TMP/$n.pcap" ]; then
+			tcpdump -r "$LAB_TMP/$n.pcap" -n 2>/dev/null | tail -20
+		elif [ -f "$LAB_TMP/$n.err" ]; then
+			tail -30 "$LAB_TMP/$n.err"
+		fi | sed "s/^/# $n: /"
+	done
+}
+
+# ike_vpnfod_conf tunnel|group NAME LOCAL REMOTE LOCAL_TS REMOTE_TS CERT
+# REQID [REMOTE_ID]: the usual lines of one vpnfod.conf section, the
+# credentials $LAB_TMP/CERT.pem/.key under $LAB_TMP/groupca.pem; the
+# caller appends its own (esp, retransmit, natt-keepalive, ...).
+ike_vpnfod_conf() {
+	printf '[%s %s]\nlocal %s\n' "$1" "$2" "$3"
+	[ -n "$4" ] && printf 'remote %s\n' "$4"
+	printf 'local-ts %s\nremote-ts %s\n' "$5" "$6"
+	printf 'cert %s\nkey %s\nca %s\n' "$LAB_TMP/$7.pem" "$LAB_TMP/$7.key" \
+		"$LAB_TMP/groupca.pem"
+	printf 'reqid %s\n' "$8"
+	[ -z "${9:-}" ] || printf 'remote-id %s\n' "$9"
+}

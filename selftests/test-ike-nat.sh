@@ -73,27 +73,11 @@ outside_checks() {
 
 # ------------------------------------------------------------ A
 
-mkdir -p "$D/swgw/private" && cp "$D/gw.key" "$D/swgw/private/"
-cat >"$D/swgw/swanctl.conf" <<EOF
-connections {
-	vpnfo {
-		version = 2
-		local_addrs = $IKE_G
-		proposals = aes128gcm16-prfsha256-ecp256
-		local { auth = pubkey
-			certs = $D/gw.pem }
-		remote { auth = pubkey
-			 cacerts = $D/groupca.pem }
-		children {
-			net { local_ts = 203.0.113.0/24
-			      remote_ts = $IKE_CIN/32
-			      esp_proposals = aes128gcm16
-			      mode = tunnel }
-		}
-	}
-}
-EOF
-cat >"$D/client.conf" <<EOF
+{
+	ike_vpnfod_conf tunnel gw1 $IKE_C $IKE_G $IKE_CIN/32 203.0.113.0/24 \
+		client 1 gw1.example
+	printf 'esp aes128gcm16\nretransmit 1s 4\nnatt-keepalive %ss\n' $KA
+} >"$D/client.conf"
 [tunnel gw1]
 local $IKE_C
 remote $IKE_G
@@ -110,8 +94,8 @@ natt-keepalive ${KA}s
 EOF
 
 ike_capture_start capA $R r-gw1
-ike_charon_start swgw $G &&
-ike_swan swgw --load-all --file "$D/swgw/swanctl.conf" >"$D/swgw.load" 2>&1
+ike_swan_load swgw $G gw "$(ike_swan_conn vpnfo $IKE_G "" \
+	aes128gcm16-prfsha256-ecp256 gw 203.0.113.0/24 $IKE_CIN/32 aes128gcm16)"
 check "A: charon responder up on the gateway" test $? = 0
 ike_vpnfod_start vdA $C "$D/client.conf"
 check "A: vpnfod behind the NAT establishes IKE and CHILD SA" \
@@ -146,7 +130,10 @@ in_ns $C ip xfrm policy flush
 
 # ------------------------------------------------------------ B
 
-cat >"$D/gw.conf" <<EOF
+{
+	ike_vpnfod_conf group g1 $IKE_G "" 203.0.113.0/24 192.0.2.0/24 gw 2
+	echo "natt-keepalive 1s"
+} >"$D/gw.conf"
 [group g1]
 local $IKE_G
 local-ts 203.0.113.0/24
@@ -157,33 +144,13 @@ ca $D/groupca.pem
 reqid 2
 natt-keepalive 1s
 EOF
-mkdir -p "$D/swc/private" && cp "$D/client.key" "$D/swc/private/"
-cat >"$D/swc/swanctl.conf" <<EOF
-connections {
-	good {
-		version = 2
-		local_addrs = $IKE_C
-		remote_addrs = $IKE_G
-		proposals = aes256gcm16-prfsha256-curve25519
-		local { auth = pubkey
-			certs = $D/client.pem }
-		remote { auth = pubkey
-			 id = "O=vpnfo test, CN=gw1.example"
-			 cacerts = $D/groupca.pem }
-		children {
-			net { local_ts = $IKE_CIN/32
-			      remote_ts = 203.0.113.0/24
-			      esp_proposals = aes256gcm16
-			      mode = tunnel }
-		}
-	}
-}
-EOF
 
 ike_capture_start capB $R r-gw1
 ike_vpnfod_start vdB $G "$D/gw.conf"
-IKE_CHARON_EXTRA="keep_alive = ${KA}s" ike_charon_start swc $C &&
-ike_swan swc --load-all --file "$D/swc/swanctl.conf" >"$D/swc.load" 2>&1
+IKE_CHARON_EXTRA="keep_alive = ${KA}s" ike_swan_load swc $C client \
+	"$(ike_swan_conn good $IKE_C $IKE_G aes256gcm16-prfsha256-curve25519 \
+		client $IKE_CIN/32 203.0.113.0/24 aes256gcm16 \
+		"O=vpnfo test, CN=gw1.example")"
 check "B: charon initiator up behind the NAT" test $? = 0
 nap 1
 ike_swan swc --initiate --child net --ike good --timeout 40 >"$D/initB.out" 2>&1
@@ -216,15 +183,6 @@ lab_bg_stop swc
 lab_bg_stop vdB
 
 if [ "$tap_failures" != 0 ]; then
-	for f in vdA vdB; do
-		[ -f "$D/$f.err" ] && sed "s/^/# $f: /" "$D/$f.err" | tail -30
-	done
-	for f in swgw swc; do
-		[ -f "$D/$f/charon.log" ] &&
-			sed "s/^/# $f: /" "$D/$f/charon.log" | tail -30
-	done
-	for f in capA capB; do
-		tcpdump -r "$D/$f.pcap" -n 2>/dev/null | head -30 | sed "s/^/# $f: /"
-	done
+	ike_dump vdA vdB swgw swc capA capB
 fi
 tap_done

@@ -17,43 +17,14 @@
 # Certificates are made here, into the test's /tmp directory.
 . "$(dirname "$0")/lib.sh"
 
-VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod}
-CHARON=${CHARON:-/usr/lib/ipsec/charon}
 NS_C=ike-client
 NS_G=ike-gw1
 LAB_LABS+=(ike-)	# lab_cleanup removes ike-client, ike-gw1
 D=$LAB_TMP
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-for t in ip nft openssl swanctl unshare; do
-	command -v $t >/dev/null || skip_all "$t not installed"
-done
-[ -x "$CHARON" ] || skip_all "strongswan-charon not installed"
-[ -x "$VPNFOD" ] || { echo "# $VPNFOD missing: make -C ctl/ike" >&2; exit 1; }
-modprobe -qa esp4 xfrm_user veth dummy nf_tables 2>/dev/null
-lab_esp_works || skip_all "kernel has no ESP (run inside scripts/vm-run)"
+ike_require charon
 
 # ------------------------------------------------------------ certificates
-
-pki_ca() {	# pki_ca NAME
-	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		-nodes -keyout "$D/$1.key" -out "$D/$1.pem" -days 2 \
-		-subj "/O=vpnfo test/CN=$1" \
-		-addext basicConstraints=critical,CA:TRUE \
-		-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-}
-
-pki_leaf() {	# pki_leaf NAME CN CA SERIAL [rsa]
-	local kopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
-
-	[ "${5:-}" = rsa ] && kopt=(-newkey rsa:2048)
-	openssl req -new "${kopt[@]}" -nodes -keyout "$D/$1.key" \
-		-subj "/O=vpnfo test/CN=$2" -out "$D/$1.csr" 2>/dev/null &&
-	printf 'subjectAltName=DNS:%s\n' "$2" >"$D/$1.ext" &&
-	openssl x509 -req -in "$D/$1.csr" -CA "$D/$3.pem" -CAkey "$D/$3.key" \
-		-set_serial "$4" -days 2 -extfile "$D/$1.ext" \
-		-out "$D/$1.pem" 2>/dev/null
-}
 
 pki_crl() {	# pki_crl CA REVOKED_CERT: CRL of CA revoking one certificate
 	mkdir -p "$D/ca-db"
@@ -74,70 +45,21 @@ pki_crl() {	# pki_crl CA REVOKED_CERT: CRL of CA revoking one certificate
 		-gencrl -out "$D/$1.crl" 2>/dev/null
 }
 
-pki_ca groupca && pki_ca otherca &&
-pki_leaf client client.example groupca 10 &&
-pki_leaf gw gw1.example groupca 11 rsa &&
-pki_leaf stranger client.example otherca 12 &&
-pki_leaf revoked client.example groupca 13 &&
+ike_pki_ca groupca && ike_pki_ca otherca &&
+ike_pki_leaf client client.example groupca 10 &&
+ike_pki_leaf gw gw1.example groupca 11 rsa &&
+ike_pki_leaf stranger client.example otherca 12 &&
+ike_pki_leaf revoked client.example groupca 13 &&
 pki_crl groupca revoked
 check "test PKI made (group CA, other CA, RSA gateway, revoked client)" \
 	test -s "$D/groupca.crl"
 
 # ------------------------------------------------------------ topology
 
-ip netns add $NS_C && ip netns add $NS_G &&
-ip link add c-gw1 netns $NS_C type veth peer name gw1-c netns $NS_G &&
-in_ns $NS_C ip link set lo up && in_ns $NS_G ip link set lo up &&
-in_ns $NS_C ip addr add 198.18.1.2/24 dev c-gw1 &&
-in_ns $NS_G ip addr add 198.18.1.1/24 dev gw1-c &&
-in_ns $NS_C ip link set c-gw1 up && in_ns $NS_G ip link set gw1-c up &&
-in_ns $NS_C ip link add up0 type dummy && in_ns $NS_C ip link set up0 up &&
-in_ns $NS_C ip addr add 192.0.2.100/32 dev up0 &&
-in_ns $NS_C ip route add 203.0.113.0/24 dev up0 src 192.0.2.100 &&
-in_ns $NS_G ip addr add 203.0.113.1/32 dev lo &&
-in_ns $NS_G ip route add 192.0.2.100/32 dev gw1-c
+ike_lab_up $NS_C $NS_G
 check "two namespaces joined by a veth" test $? = 0
 
 # ------------------------------------------------------------ helpers
-
-charon_start() {	# charon_start NAME NS: charon with its own conf, run, VICI
-	local dir=$D/$1
-
-	mkdir -p "$dir"
-	cat >"$dir/strongswan.conf" <<-EOF
-		charon {
-			load = random nonce kdf openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici
-			install_routes = no
-			retransmit_tries = 3
-			retransmit_timeout = 2
-			plugins {
-				vici { socket = unix://$dir/charon.vici }
-			}
-			filelog {
-				log { path = $dir/charon.log
-				      flush_line = yes
-				      default = 1
-				      enc = 1
-				      ike = 2
-				      cfg = 2 }
-			}
-		}
-	EOF
-	lab_bg "$1" in_ns "$2" unshare -m --propagation private sh -c \
-		"mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$dir/strongswan.conf $CHARON"
-	wait_for 30 test -S "$dir/charon.vici"
-}
-
-swan() {	# swan NAME ARGS...: swanctl against that charon
-	local n=$1
-
-	shift
-	swanctl "$@" --uri "unix://$D/$n/charon.vici"
-}
-
-vpnfod_start() {	# vpnfod_start NAME NS CONF
-	lab_bg "$1" in_ns "$2" "$VPNFOD" -d -c "$3"
-}
 
 # SPIs of the ESP states in a namespace (reqid in vpnfod's range or any).
 spis() {
@@ -226,11 +148,11 @@ EOF
 
 check "vpnfod -t accepts the client configuration" \
 	in_ns $NS_C "$VPNFOD" -t -c "$D/client-vpnfod.conf"
-charon_start swgw $NS_G &&
-swan swgw --load-all --file "$D/swgw/swanctl.conf" >"$D/swgw.load" 2>&1
+ike_charon_start swgw $NS_G &&
+ike_swan swgw --load-all --file "$D/swgw/swanctl.conf" >"$D/swgw.load" 2>&1
 check "charon responder up in ike-gw1 (own conf, VICI, private /run)" \
 	test $? = 0
-vpnfod_start vd-client $NS_C "$D/client-vpnfod.conf"
+ike_vpnfod_start vd-client $NS_C "$D/client-vpnfod.conf"
 check "A: vpnfod initiator establishes IKE and CHILD SA with charon" \
 	wait_for 40 has_states $NS_C 2
 check "A: charon lists the IKE SA as established" \
@@ -245,7 +167,7 @@ check "A: the client's outbound SA counted the traffic" \
 	cmp "$(out_packets "$spi")" -ge 3
 old=$(spis $NS_C | tr '\n' ' ')
 
-swan swgw --terminate --ike vpnfo --timeout 10 >/dev/null 2>&1
+ike_swan swgw --terminate --ike vpnfo --timeout 10 >/dev/null 2>&1
 gone() { ! spis $NS_C | grep -qF "$(echo "$old" | awk '{ print $1 }')"; }
 check "A: delete from charon honoured (vpnfod removed both SAs)" \
 	wait_for 10 gone
@@ -257,7 +179,7 @@ kill -KILL "$(lab_bg_pid vd-client)" 2>/dev/null
 lab_bg_wait vd-client
 stale=$(spis $NS_C | tr '\n' ' ')
 check "A: after a crash the fallback policy stays" has_fallback
-vpnfod_start vd-client2 $NS_C "$D/client-vpnfod.conf"
+ike_vpnfod_start vd-client2 $NS_C "$D/client-vpnfod.conf"
 stale_gone() { ! spis $NS_C | grep -qF "$(echo "$stale" | awk '{ print $1 }')"; }
 check "A: restart removes the state of the earlier run" wait_for 20 stale_gone
 reestablished() { wait_for 40 has_states $NS_C 2 && wait_for 10 ping_ok; }
@@ -319,26 +241,26 @@ cp "$D/client.key" "$D/stranger.key" "$D/revoked.key" "$D/swc/private/"
 	echo "}"
 } >"$D/swc/swanctl.conf"
 
-vpnfod_start vd-gw $NS_G "$D/gw-vpnfod.conf"
-charon_start swc $NS_C &&
-swan swc --load-all --file "$D/swc/swanctl.conf" >"$D/swc.load" 2>&1
+ike_vpnfod_start vd-gw $NS_G "$D/gw-vpnfod.conf"
+ike_charon_start swc $NS_C &&
+ike_swan swc --load-all --file "$D/swc/swanctl.conf" >"$D/swc.load" 2>&1
 check "charon initiator up in ike-client" test $? = 0
 nap 1
-swan swc --initiate --child net --ike good --timeout 40 >"$D/init.out" 2>&1
+ike_swan swc --initiate --child net --ike good --timeout 40 >"$D/init.out" 2>&1
 check "B: charon initiator establishes with vpnfod responder" test $? = 0
 check "B: vpnfod installed the gateway's two SAs" \
 	wait_for 5 has_states $NS_G 2
 check "B: ping 192.0.2.100 -> 203.0.113.1 answered through ESP" \
 	wait_for 10 ping_ok
-swan swc --terminate --ike good --timeout 10 >/dev/null 2>&1
+ike_swan swc --terminate --ike good --timeout 10 >/dev/null 2>&1
 check "B: delete from charon honoured (gateway SAs removed)" \
 	wait_for 10 has_states $NS_G 0
 
-swan swc --initiate --child net --ike stranger --timeout 20 >/dev/null 2>&1
+ike_swan swc --initiate --child net --ike stranger --timeout 20 >/dev/null 2>&1
 rc=$?
 check "B: a certificate from another group's CA is refused" \
 	sh -c "[ $rc != 0 ] && [ \$(ip netns exec $NS_G ip xfrm state | grep -c spi) = 0 ]"
-swan swc --initiate --child net --ike revoked --timeout 20 >/dev/null 2>&1
+ike_swan swc --initiate --child net --ike revoked --timeout 20 >/dev/null 2>&1
 rc=$?
 check "B: a revoked certificate is refused" \
 	sh -c "[ $rc != 0 ] && [ \$(ip netns exec $NS_G ip xfrm state | grep -c spi) = 0 ]"
