@@ -119,6 +119,8 @@ static int k_sa_add(void *ctx, const struct xfrm_sa_spec *s)
 	xfrmnl_sa_set_mode(sa, XFRM_MODE_TUNNEL);
 	xfrmnl_sa_set_reqid(sa, s->reqid);
 	xfrmnl_sa_set_replay_window(sa, 32);
+	/* Inner traffic of either family (IPv4 in IPv6 and the reverse). */
+	xfrmnl_sa_set_flags(sa, XFRM_STATE_AF_UNSPEC);
 	xfrmnl_sa_set_lifetime_cfg(sa, lt);
 	if (s->aead) {
 		xfrmnl_sa_set_aead_params(sa, s->enc, s->enc_keylen * 8,

@@ -7,9 +7,10 @@
  * NO_ADDITIONAL_SAS.
  *
  * Make before break, so that no packet is lost:
- * - the rekey initiator installs both new SAs, removes its old outbound SA
- *   and deletes the old pair; its old inbound SA stays until the delete is
- *   answered, so what the peer sent on it still arrives;
+ * - the rekey initiator installs both new SAs (the kernel sends on the
+ *   newest) and deletes the old pair, which stays until the delete is
+ *   answered: what the peer sent on it still arrives, and no packet that
+ *   was routed to the old outbound SA meets it dead;
  * - the rekey responder installs the new inbound SA at once but the new
  *   outbound SA only when the peer deletes the old pair (the peer may not
  *   have installed its new inbound SA before it reads our response).
@@ -86,9 +87,13 @@ static bool retired_any(const struct ike_sa *sa)
 	return false;
 }
 
-/* Moves @c into a retired slot; @c is left empty. */
+/*
+ * Moves @c into a retired slot; @c is left empty. @stop_out: its outbound
+ * SA goes now (a redundant CHILD SA the peer is told to delete must not
+ * be sent on), else when the delete is done.
+ */
 static void retire(struct ike_sa *sa, struct ike_child *c,
-		   enum ike_child_fate fate)
+		   enum ike_child_fate fate, bool stop_out)
 {
 	struct ike_child *r = NULL;
 	unsigned int i;
@@ -105,9 +110,9 @@ static void retire(struct ike_sa *sa, struct ike_child *c,
 	*r = *c;
 	ike_wipe(c, sizeof(*c));
 	r->fate = fate;
-	if (fate == IKE_CH_DEL_QUEUED)
+	if (stop_out)
 		ike_child_retire_out(sa, r);
-	else
+	if (fate == IKE_CH_PEER_DELETES)
 		r->deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
 }
 
@@ -149,11 +154,18 @@ bool ike_rekey_peer_delete(struct ike_sa *sa, uint32_t spi,
 		r = &sa->peer_child;
 	if (!r)
 		return false;
+	if (r->fate == IKE_CH_DEL_SENT) {
+		/*
+		 * Deletes that crossed (1.4.1): the outbound SA goes now, the
+		 * inbound one with our delete's reply, and ours is not
+		 * repeated in this reply.
+		 */
+		ike_child_retire_out(sa, r);
+		return true;
+	}
 	if (r->fate == IKE_CH_PEER_DELETES)
 		current_out(sa);	/* successor first, then the old */
-	/* Deletes that crossed (1.4.1): ours is not repeated in the reply. */
-	if (r->fate != IKE_CH_DEL_SENT)
-		ike_put_u32(reply_spis + 4 * (*n)++, r->spi_in);
+	ike_put_u32(reply_spis + 4 * (*n)++, r->spi_in);
 	ike_child_retire(sa, r);
 	ike_wipe(r, sizeof(*r));
 	return true;
@@ -287,7 +299,7 @@ static void rekey_abort(struct ike_sa *sa, uint64_t retry, const char *why)
 	ike_wipe(rk, sizeof(*rk));
 	/* The peer's rekey of the same CHILD SA (a collision) wins alone. */
 	if (sa->peer_child.installed) {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES);
+		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = sa->peer_child;
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	}
@@ -348,7 +360,6 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 			 sa->conf->name, r->spi_in);
 		current_out(sa);
 		r->fate = IKE_CH_DEL_QUEUED;
-		ike_child_retire_out(sa, r);
 	}
 	if (sa->req_pending || deletes_flush(sa))
 		return next;
@@ -483,19 +494,20 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 			      sa->peer_nmin_len) < 0) {
 			ike_info("%s: rekey collision, the peer's CHILD SA "
 				 "stays", sa->conf->name);
-			retire(sa, &sa->child, IKE_CH_PEER_DELETES);
+			retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 			sa->child = sa->peer_child;
-			retire(sa, c, IKE_CH_DEL_QUEUED);
+			retire(sa, c, IKE_CH_DEL_QUEUED, true);
 		} else {
 			ike_info("%s: rekey collision, our CHILD SA stays",
 				 sa->conf->name);
-			retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES);
-			retire(sa, &sa->child, IKE_CH_DEL_QUEUED);
+			retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
+			       false);
+			retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 			sa->child = *c;
 		}
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	} else {
-		retire(sa, &sa->child, IKE_CH_DEL_QUEUED);
+		retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 		sa->child = *c;
 	}
 	ike_dh_free(&rk->dh);
@@ -716,7 +728,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		memcpy(sa->peer_nmin, c.nmin, c.nmin_len);
 		sa->peer_nmin_len = c.nmin_len;
 	} else {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES);
+		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = c;
 	}
 	ike_wipe(&c, sizeof(c));

@@ -17,6 +17,8 @@
 
 #define NONCE_LEN	IKE_NONCE_LEN
 #define BUF_LEN		IKE_BUF_LEN
+/* A responder's half-open SA without IKE_AUTH is forgotten after this. */
+#define HALF_OPEN_MS	30000
 
 struct ike_stats ike_stats;
 
@@ -1248,6 +1250,14 @@ uint64_t ike_sa_tick(struct ike_sa *sa)
 		ike_dbg("%s: retransmit %u of message %u", cf->name,
 			sa->req_sends, sa->msgid_out);
 		sa->env->send(sa->env->ctx, sa, sa->req, sa->req_len);
+	}
+	if (sa->state == IKE_S_INIT_DONE) {
+		if (t - sa->last_rx_ms >= HALF_OPEN_MS) {
+			ike_sa_fail(sa, -ETIMEDOUT, 0,
+				    "half-open: no IKE_AUTH came");
+			return UINT64_MAX;
+		}
+		return sa->last_rx_ms + HALF_OPEN_MS - t;
 	}
 	next = ike_rekey_tick(sa, t);
 	if (sa->state == IKE_S_ESTABLISHED && !sa->req_pending &&

@@ -875,6 +875,28 @@ static void test_install_failure(void **state)
 }
 
 
+/* A responder never given IKE_AUTH forgets the half-open SA. */
+static bool lose_auth_request(struct side *to, uint8_t *msg, size_t *len)
+{
+	(void)len;
+	return !(to == &res && msg[18] == IKE_AUTH);
+}
+
+static void test_half_open_expires(void **state)
+{
+	(void)state;
+	tamper = lose_auth_request;
+	start();
+	assert_int_equal(res.sa->state, IKE_S_INIT_DONE);
+	now_ms += 29000;
+	assert_true(ike_sa_tick(res.sa) <= 1000);
+	assert_int_equal(res.sa->state, IKE_S_INIT_DONE);
+	now_ms += 1000;
+	ike_sa_tick(res.sa);
+	assert_int_equal(res.sa->state, IKE_S_DEAD);
+	assert_int_equal(res.sa->error, -ETIMEDOUT);
+}
+
 /* CREATE_CHILD_SA. */
 
 /* One timer round of every SA on both sides, then the wire. */
@@ -961,11 +983,11 @@ static void test_child_rekey_make_before_break(void **state)
 	tamper = lose_first_info;
 	assert_int_equal(ike_sa_rekey_child(ini.sa), 0);
 	tick_both();
-	/* Initiator: both new SAs, the old inbound only. */
+	/* Initiator: both new SAs; the old pair until the delete is done. */
 	assert_non_null(fx_find(&ini.fx, ini.sa->child.spi_in));
 	assert_non_null(fx_find(&ini.fx, ini.sa->child.spi_out));
 	assert_non_null(fx_find(&ini.fx, old_in));
-	assert_null(fx_find(&ini.fx, old_out));
+	assert_non_null(fx_find(&ini.fx, old_out));
 	/* Responder: the new inbound, and still the old pair to send on. */
 	assert_non_null(fx_find(&res.fx, res.sa->child.spi_in));
 	assert_null(fx_find(&res.fx, res.sa->child.spi_out));
@@ -976,6 +998,7 @@ static void test_child_rekey_make_before_break(void **state)
 	tick_both();
 	assert_child_pair();
 	assert_null(fx_find(&ini.fx, old_in));
+	assert_null(fx_find(&ini.fx, old_out));
 }
 
 static void test_child_rekey_collision(void **state)
@@ -1182,6 +1205,7 @@ int main(void)
 		T(test_dpd_dead_peer),
 		T(test_replay_and_window),
 		T(test_install_failure),
+		T(test_half_open_expires),
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder),
 		T(test_child_rekey_make_before_break),
