@@ -474,6 +474,28 @@ static int load_one(struct vpnfod_conf *c, struct vpnfod_peer *p)
 	return 0;
 }
 
+/* Groups served on one address form a chain, tried in file order. */
+static void link_groups(struct vpnfod_conf *c)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct vpnfod_peer *p = &c->p[i];
+
+		p->ike.alt = NULL;
+		for (j = i + 1; j < c->n && !p->initiator; j++) {
+			const struct vpnfod_peer *q = &c->p[j];
+
+			if (!q->initiator &&
+			    q->local.ip.family == p->local.ip.family &&
+			    !memcmp(q->local.ip.a, p->local.ip.a, 16)) {
+				p->ike.alt = &q->ike;
+				break;
+			}
+		}
+	}
+}
+
 int config_load_creds(struct vpnfod_conf *c)
 {
 	unsigned int i;
@@ -484,6 +506,7 @@ int config_load_creds(struct vpnfod_conf *c)
 		if (err)
 			return err;
 	}
+	link_groups(c);
 	return 0;
 }
 

@@ -34,7 +34,10 @@ struct vpnfod_conf {
 int config_load(struct vpnfod_conf *c, const char *path);
 /* The same from a string (tests); @name stands in for the file name. */
 int config_parse(struct vpnfod_conf *c, const char *name, const char *text);
-/* Loads each section's key, certificate, CA and CRL into ike.cred. */
+/*
+ * Loads each section's key, certificate, CA and CRL into ike.cred, and
+ * chains the groups served on one address (ike.alt).
+ */
 int config_load_creds(struct vpnfod_conf *c);
 void config_free(struct vpnfod_conf *c);
 

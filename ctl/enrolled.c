@@ -784,31 +784,6 @@ static int policy_file(const struct dirent *d)
 	return l > 12 && !strcmp(d->d_name + l - 12, "-policy.json");
 }
 
-/*
- * vpnfod chooses a responder's group by the address IKE_SA_INIT came to,
- * before any certificate is seen: two groups on one address cannot both
- * be served (the first wins).
- */
-static void shared_addrs_warn(const struct vpnfod_conf *c)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < c->n; i++) {
-		for (j = 0; j < i; j++) {
-			const struct xfrm_addr *a = &c->p[i].local.ip,
-					       *b = &c->p[j].local.ip;
-
-			if (a->family == b->family &&
-			    !memcmp(a->a, b->a, sizeof(a->a)) &&
-			    strcmp(c->p[i].ike.name, c->p[j].ike.name))
-				ike_info("groups %s and %s share an address: "
-					 "vpnfod answers only %s there",
-					 c->p[j].ike.name, c->p[i].ike.name,
-					 c->p[j].ike.name);
-		}
-	}
-}
-
 int enrolled_gateway(struct vpnfod_conf *c, struct enrolled *e,
 		     const char *dir)
 {
@@ -851,8 +826,6 @@ int enrolled_gateway(struct vpnfod_conf *c, struct enrolled *e,
 	for (i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
-	if (!err)
-		shared_addrs_warn(c);
 	return err;
 }
 

@@ -6,6 +6,7 @@
 # ESP suite at least once; RSA and ECDSA certificates. For each: the IKE
 # and CHILD SA come up with the expected algorithms in XFRM, a ping is
 # answered through ESP, and a stop of the client removes the gateway's SAs.
+# Then a gateway serving two groups on one address.
 #
 #   ikev-client 198.18.1.2 (192.0.2.100) -- ikev-gw1 198.18.1.1 (203.0.113.1)
 . "$(dirname "$0")/lib.sh"
@@ -74,4 +75,26 @@ one aes128gcm16-prfsha256 ecp256 aes128gcm16 'rfc4106(gcm(aes))' ec
 one aes256gcm16-prfsha384 ecp384 aes256gcm16 'rfc4106(gcm(aes))' rsa
 one aes128-sha256 curve25519 aes128-sha256 'hmac(sha256)' ec
 one aes256-sha384 modp2048 aes256-sha384 'hmac(sha384)' rsa
+
+# Two groups on one address: the client's CA picks its group at IKE_AUTH
+# (the first group, "other", has another CA and gateway certificate).
+ike_pki_ca ca2 && ike_pki_leaf g2 gw1.example ca2 14 && {
+	printf '[group other]\nlocal 198.18.1.1\nlocal-ts 203.0.113.0/24\n'
+	printf 'remote-ts 192.0.2.0/24\nreqid 3\n'
+	printf 'cert %s\nkey %s\nca %s\n\n' "$D/g2.pem" "$D/g2.key" "$D/ca2.pem"
+	conf gw g-ec aes128gcm16-prfsha256 ecp256 aes128gcm16
+} >"$D/g-two.conf"
+conf client c-ec aes128gcm16-prfsha256 ecp256 aes128gcm16 >"$D/c-two.conf"
+ike_vpnfod_start g-two $G "$D/g-two.conf"
+ike_vpnfod_start c-two $C "$D/c-two.conf"
+check "two groups on one address: the second group's client is served" \
+	wait_for 30 ike_states_are $C 2
+check "two groups on one address: its SAs have group g's reqid" \
+	sh -c "ip netns exec $G ip xfrm state | grep -q 'reqid 1986265090 '"
+check "two groups on one address: ping answered through ESP" \
+	wait_for 10 ping_ok
+check "two groups on one address: the gateway says which group" \
+	grep -q 'initiator belongs to group g' "$D/g-two.err"
+lab_bg_stop c-two
+lab_bg_stop g-two
 tap_done

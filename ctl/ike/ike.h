@@ -48,6 +48,12 @@ struct ike_conf {
 	unsigned int retrans_base_ms;	/* first retransmission timeout */
 	unsigned int retrans_tries;	/* give up after this many sends */
 	unsigned int dpd_ms;		/* liveness check when idle, 0 off */
+	/*
+	 * Gateway: the next group served on the same local address. A
+	 * responder picks the group at IKE_AUTH, the first whose CA
+	 * verifies the initiator's certificate; IKE_SA_INIT uses the first.
+	 */
+	const struct ike_conf *alt;
 	/* Rekeying (RFC 7296 2.8): CHILD and IKE SA age limits, 0 never. */
 	uint64_t child_rekey_ms;
 	uint64_t ike_rekey_ms;

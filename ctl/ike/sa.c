@@ -800,6 +800,20 @@ static int cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
 	return err;
 }
 
+/* CERTREQ naming the CA of every group served on this address. */
+#define CERTREQ_CAS	8
+
+static void pl_certreq_groups(const struct ike_sa *sa, struct ike_bld *b)
+{
+	uint8_t ids[20 * CERTREQ_CAS];
+	const struct ike_conf *cf;
+	size_t n = 0;
+
+	for (cf = sa->conf; cf && n < CERTREQ_CAS; cf = cf->alt)
+		memcpy(ids + 20 * n++, cf->cred.ca_keyid, 20);
+	ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, ids, 20 * n);
+}
+
 static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 			const uint8_t *msg, size_t len,
 			const struct ike_pls *p)
@@ -888,8 +902,7 @@ static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_pl_ke(&b, group, sa->dh.pub, sa->dh.publen);
 	ike_pl_blob(&b, IKE_PL_NONCE, sa->nr, sa->nr_len);
 	pl_natd(sa, &b);
-	ike_pl_cert(&b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG,
-		    sa->conf->cred.ca_keyid, 20);
+	pl_certreq_groups(sa, &b);
 	pl_sighash(&b);
 	rlen = ike_bld_finish(&b);
 	if (rlen < 0) {
@@ -914,6 +927,28 @@ void ike_put_u32(uint8_t *b, uint32_t spi)
 	b[3] = spi;
 }
 
+/*
+ * The group of an initiator: the first on this address whose CA (and
+ * identity rules) verify it; it then gives our certificate, ESP proposals,
+ * selectors and reqid. Only the IKE suite was chosen by the first group.
+ */
+static int group_verify(struct ike_sa *sa, const struct ike_pls *p)
+{
+	const struct ike_conf *head = sa->conf, *cf;
+
+	for (cf = head; cf; cf = cf->alt) {
+		sa->conf = cf;
+		if (!peer_verify(sa, p, true)) {
+			if (cf != head)
+				ike_info("%s: initiator belongs to group %s",
+					 head->name, cf->name);
+			return 0;
+		}
+	}
+	sa->conf = head;
+	return -EACCES;
+}
+
 static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 {
 	uint8_t *inner = malloc(BUF_LEN), spi[4];
@@ -926,7 +961,7 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (!inner)
 		return -ENOMEM;
 	ike_bld_init(&b, inner, BUF_LEN);
-	if (!p->has_idi || !p->has_auth || peer_verify(sa, p, true)) {
+	if (!p->has_idi || !p->has_auth || group_verify(sa, p)) {
 		ike_pl_notify(&b, 0, NULL, 0, IKE_N_AUTHENTICATION_FAILED,
 			      NULL, 0);
 		err = ike_send_sk(sa, IKE_AUTH, true, &b);

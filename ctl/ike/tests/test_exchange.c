@@ -173,6 +173,8 @@ static struct {
 } wire;
 
 static struct side ini, res;
+/* The responder's first group on its address, when not res.conf. */
+static const struct ike_conf *res_head;
 static uint64_t now_ms;
 /* Returns false to lose the message; may change it. */
 static bool (*tamper)(struct side *to, uint8_t *msg, size_t *len);
@@ -234,7 +236,8 @@ static void run(void)
 			continue;
 		if (to == &res && msg[18] == IKE_SA_INIT &&
 		    (!res.sa || res.sa->state == IKE_S_DEAD)) {
-			assert_int_equal(ike_sa_new(&res.sa, &res.conf,
+			assert_int_equal(ike_sa_new(&res.sa, res_head ?
+						    res_head : &res.conf,
 						    &res.env, false, &res.addr,
 						    &ini.addr), 0);
 			side_keep(&res, res.sa);
@@ -329,6 +332,7 @@ static int test_setup(void **state)
 	(void)state;
 	memset(&wire, 0, sizeof(wire));
 	tamper = NULL;
+	res_head = NULL;
 	now_ms = 1000000;
 	side_init(&ini, true, ec_key[0], ec_cert[0], NULL);
 	side_init(&res, false, ec_key[1], ec_cert[1], NULL);
@@ -875,6 +879,37 @@ static void test_install_failure(void **state)
 }
 
 
+/* Two groups on one address: the initiator's CA picks the second. */
+static void test_group_by_ca(void **state)
+{
+	struct ike_conf other;
+
+	(void)state;
+	other = res.conf;
+	snprintf(other.name, sizeof(other.name), "other");
+	other.reqid = VPNFOD_REQID_BASE + 9;
+	memset(&other.cred, 0, sizeof(other.cred));
+	assert_int_equal(tc_cred(&other.cred, ec_key[0], other_cert, ca2,
+				 NULL), 0);
+	other.alt = &res.conf;
+	res_head = &other;
+	start();
+	assert_child_pair();
+	assert_ptr_equal(res.sa->conf, &res.conf);
+	assert_int_equal(fx_find(&res.fx, res.sa->child.spi_in)->reqid,
+			 VPNFOD_REQID_BASE + 1);
+	/* Alone, the other group refuses this client. */
+	ike_sa_free(res.sa);
+	res.sa = NULL;
+	res.nall = 0;
+	other.alt = NULL;
+	ini.sa->state = IKE_S_DEAD;
+	start();
+	assert_int_equal(ini.sa->state, IKE_S_DEAD);
+	assert_int_equal(ini.sa->error_notify, IKE_N_AUTHENTICATION_FAILED);
+	tc_cred_free(&other.cred);
+}
+
 /* A responder never given IKE_AUTH forgets the half-open SA. */
 static bool lose_auth_request(struct side *to, uint8_t *msg, size_t *len)
 {
@@ -1206,6 +1241,7 @@ int main(void)
 		T(test_replay_and_window),
 		T(test_install_failure),
 		T(test_half_open_expires),
+		T(test_group_by_ca),
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder),
 		T(test_child_rekey_make_before_break),
