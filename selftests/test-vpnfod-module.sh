@@ -12,124 +12,27 @@
 #   client --c-gwN/gwN-c--> gwN (N = 1, 2) --gwN-l/l-gwN--> lan
 #   192.0.2.100 (up0)       203.0.113.N (lo, probe target)  203.0.113.100
 . "$(dirname "$0")/lib.sh"
-
-VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod}
-VPNFO_PKI=${VPNFO_PKI:-$VPNFO_ROOT/pki/vpnfo-pki}
-VPNFO_PKID=${VPNFO_PKID:-$VPNFO_ROOT/pki/vpnfo-pkid}
+. "$(dirname "$0")/lib-enrolled.sh"
 LAB_PREFIX=vm-
 LAB_TUNNEL=eng
 LAB_LABS+=(vm-)
 D=$LAB_TMP
 
 lab_require
-for b in "$VPNFOD" "$VPNFO_PKI" "$VPNFO_PKID"; do
-	[ -x "$b" ] || { echo "# $b missing: make" >&2; exit 1; }
-done
+enr_binaries || exit 1
 lab_addrs
 
-# ------------------------------------------------------------ topology
-
-vm_topology() {
-	local n
-
-	{
-		for n in client gw1 gw2 lan; do
-			echo "netns add vm-$n"
-		done
-		for n in 1 2; do
-			echo "link add c-gw$n netns vm-client type veth peer gw$n-c netns vm-gw$n"
-			echo "link add gw$n-l netns vm-gw$n type veth peer l-gw$n netns vm-lan"
-		done
-	} | ip -batch - || return 1
-	for n in client gw1 gw2 lan; do
-		in_ns "$n" sh -c '
-			for f in /proc/sys/net/ipv4/conf/*/rp_filter; do
-				echo 0 >"$f"
-			done
-			echo 1 >/proc/sys/net/ipv4/ip_forward' || return 1
-	done
-	{
-		echo "link set lo up"
-		echo "link add up0 type dummy"
-		echo "link set up0 up"
-		echo "addr add $CIN/32 dev up0"
-		for n in 1 2; do
-			echo "link set c-gw$n up"
-			echo "addr add $(wan_client "$n")/24 dev c-gw$n"
-		done
-		echo "route add $PFX dev up0 src $CIN"
-	} | ip -n vm-client -batch - || return 1
-	for n in 1 2; do
-		{
-			echo "link set lo up"
-			echo "addr add $(gw_inner "$n")/32 dev lo"
-			echo "link set gw$n-c up"
-			echo "addr add $(wan_gw "$n")/24 dev gw$n-c"
-			echo "link set gw$n-l up"
-			echo "addr add $(lan_gw "$n")/24 dev gw$n-l"
-			echo "route add $SRV/32 via $(lan_srv "$n") dev gw$n-l"
-			echo "route add $CIN/32 via $(wan_client "$n") dev gw$n-c"
-		} | ip -n "vm-gw$n" -batch - || return 1
-	done
-	{
-		echo "link set lo up"
-		echo "addr add $SRV/32 dev lo"
-		for n in 1 2; do
-			echo "link set l-gw$n up"
-			echo "addr add $(lan_srv "$n")/24 dev l-gw$n"
-			echo "route add $CIN/32 via $(lan_gw "$n") dev l-gw$n metric $n"
-			# The echo answers out of the link a datagram came in on.
-			echo "rule add oif l-gw$n table $((100 + n)) pref 100"
-			echo "route add $CIN/32 via $(lan_gw "$n") dev l-gw$n table $((100 + n))"
-		done
-	} | ip -n vm-lan -batch - || return 1
-	lab_bg echo in_ns lan "$LAB_TOOLS/udp-echo" -p "$LAB_ECHO_PORT" -t 600
-}
-
-check "namespaces, links, the echo server" vm_topology
-
-# ------------------------------------------------------------ PKI
-
-pki() { "$VPNFO_PKI" --db "sqlite:$D/pki.db" --secret "$D/secret" "$@"; }
-
-# The group's policy: the lab's protected prefix, probes tolerant of TCG.
-vm_pki() {
-	pki init >/dev/null && pki group add eng >/dev/null &&
-	pki policy show eng | jq -c 'del(.group, .gateways) |
-		.selectors = ["203.0.113.0/24"] | .probe_interval_ms = 50 |
-		.probe_failures = 20 | .failback_interval_ms = 2000' \
-		>"$D/policy.json" &&
-	pki policy set eng "$D/policy.json" >/dev/null &&
-	VPNFO_PASSWORD=pw-alice pki user add alice eng >/dev/null &&
-	pki gateway add gw1 --addr "$(wan_gw 1)" --priority 10 --group eng \
-		>/dev/null &&
-	pki gateway add gw2 --addr "$(wan_gw 2)" --priority 20 --group eng \
-		>/dev/null &&
-	pki gateway export gw1 --out "$D/gw1" >/dev/null &&
-	pki gateway export gw2 --out "$D/gw2" >/dev/null
-}
-check "PKI: group, policy, user, two gateways exported" vm_pki
-
-# Enrollment over gw1's link, before any IPsec exists.
-lab_bg pkid in_ns gw1 "$VPNFO_PKID" --db "sqlite:$D/pki.db" \
-	--secret "$D/secret" --listen "$(wan_gw 1)" --port 8443 \
-	--name "$(wan_gw 1)" --port-file "$D/pkid.port" -q
-wait_for 30 test -s "$D/pkid.port"
-if VPNFO_PASSWORD=pw-alice in_ns client "$VPNFOCTL" enroll \
-	--server "$(wan_gw 1):8443" --user alice --timeout 60 \
-	--ca-file "$D/gw1/service-ca.crt" --dir "$D/state" >"$D/enroll.out" 2>&1; then
+check "namespaces, links, the echo server" enr_topology
+check "PKI: group, policy, user, two gateways exported" enr_pki
+if enr_enroll; then
 	ok "vpnfoctl enroll through vpnfo-pkid on gw1"
 else
 	not_ok "vpnfoctl enroll through vpnfo-pkid on gw1"
 	sed 's/^/# /' "$D/enroll.out" "$LAB_TMP/pkid.err"
 fi
 diag "$(cat "$D/enroll.out")"
-lab_bg_stop pkid
 
-# What the client adds to the enrollment state: its inner address, the
-# gateways' probe addresses.
-printf 'local-ts %s/32\nprobe gw1 %s\nprobe gw2 %s\n' "$CIN" \
-	"$(gw_inner 1)" "$(gw_inner 2)" >"$D/client.conf"
+enr_client_conf
 check "vpnfod -t --enrolled accepts the state" \
 	in_ns client "$VPNFOD" -t --enrolled "$D/state" -c "$D/client.conf"
 
@@ -143,15 +46,7 @@ check "a forged policy.json is refused, the file named" \
 
 # ------------------------------------------------------------ vpnfod
 
-for n in 1 2; do
-	lab_bg "gw$n" in_ns "gw$n" "$VPNFOD" -d --gateway-export "$D/gw$n"
-done
-reflector_on() {
-	[ "$(json_val "$(in_ns "$1" "$VPNFOCTL" --json reflector show)" \
-		enabled)" = true ]
-}
-check "gateways' vpnfod turned the probe reflector on" \
-	wait_for 30 eval 'reflector_on gw1 && reflector_on gw2'
+check "gateways' vpnfod turned the probe reflector on" enr_gateways_start -d
 
 lab_bg client in_ns client "$VPNFOD" -d --enrolled "$D/state" \
 	-c "$D/client.conf"
@@ -243,6 +138,6 @@ for n in 1 2; do
 	lab_bg_stop "gw$n"
 done
 check "gateways' vpnfod stopped: reflectors off again" \
-	eval '! reflector_on gw1 && ! reflector_on gw2'
+	eval '! enr_reflector_on gw1 && ! enr_reflector_on gw2'
 check "no kernel warning" dmesg_clean
 tap_done
