@@ -563,6 +563,9 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	/* NAT detection hashes our real port: the one bound (-p). */
+	for (c = 0; c < (int)d.conf.n; c++)
+		d.conf.p[c].local.port = d.port;
 	err = xfrm_kernel_open(&d.xo);
 	if (err) {
 		fprintf(stderr, "vpnfod: netlink xfrm: %s\n", strerror(-err));
