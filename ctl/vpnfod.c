@@ -27,6 +27,7 @@
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
 #define SHUTDOWN_MS	1000	/* waiting for delete replies at exit */
 #define HALF_OPEN_MAX	64	/* more responder SAs waiting: ask COOKIEs */
+#define COOKIE_ROTATE_MS 300000	/* a new COOKIE secret this often */
 
 struct sa_node {
 	struct ike_sa *sa;
@@ -43,6 +44,7 @@ struct daemon {
 	struct sa_node *sas;
 	uint64_t restart_at[VPNFOD_PEERS_MAX];
 	struct ike_sa *tunnel_sa[VPNFOD_PEERS_MAX];
+	uint64_t cookie_rotate_at;
 	struct enrolled enr;		/* --enrolled / --gateway-export */
 	struct vpnfod_module mod;
 };
@@ -427,6 +429,10 @@ static uint64_t run_timers(struct daemon *d)
 			 half_open > HALF_OPEN_MAX ? "asking for" :
 			 "no longer asking for", half_open);
 	d->env.cookie_required = half_open > HALF_OPEN_MAX;
+	if (t >= d->cookie_rotate_at) {
+		ike_cookie_rotate(&d->env);
+		d->cookie_rotate_at = t + COOKIE_ROTATE_MS;
+	}
 	for (i = 0; i < d->conf.n && !stopping; i++) {
 		if (!d->conf.p[i].initiator || d->tunnel_sa[i])
 			continue;
@@ -589,7 +595,8 @@ int main(int argc, char **argv)
 			strerror(-d.fd[0]));
 		return 1;
 	}
-	if (ike_random(d.env.cookie_secret, sizeof(d.env.cookie_secret))) {
+	/* Twice: no COOKIE version may stand for an all-zero secret. */
+	if (ike_cookie_rotate(&d.env) || ike_cookie_rotate(&d.env)) {
 		fprintf(stderr, "vpnfod: no randomness\n");
 		return 1;
 	}

@@ -80,6 +80,12 @@ struct ike_env {
 	bool cookie_required;
 	uint8_t cookie_secret[32];
 	/*
+	 * Rotation (ike_cookie_rotate): a COOKIE names its secret's version,
+	 * and one made under the previous secret is still accepted.
+	 */
+	uint8_t cookie_prev[32];
+	uint8_t cookie_ver;
+	/*
 	 * An IKE SA rekey (RFC 7296 1.3.2) made @nw to replace @old; the
 	 * CHILD SAs move to it when @successor. The owner takes @nw into its
 	 * table (once; a later call may only make it the successor); @old
@@ -204,6 +210,9 @@ struct ike_sa {
 	int error;			/* why it died, -errno */
 	uint16_t error_notify;		/* notify we got or sent */
 };
+
+/* A new COOKIE secret; the current one becomes the previous. */
+int ike_cookie_rotate(struct ike_env *env);
 
 /* Library entry points. */
 int ike_sa_new(struct ike_sa **sap, const struct ike_conf *conf,

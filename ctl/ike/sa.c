@@ -776,12 +776,29 @@ static int init_reply_error(struct ike_sa *sa, const struct ike_hdr *h,
 	return sa->env->send(sa->env->ctx, sa, out, len);
 }
 
-/* COOKIE = version | HMAC-SHA256(secret, Ni | IPi | SPIi), first 16 bytes. */
+/*
+ * COOKIE = version | HMAC-SHA256(secret of that version, Ni | IPi | SPIi),
+ * first 16 bytes (RFC 7296 2.6).
+ */
 #define COOKIE_LEN	17
 
-static int cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
-		       uint64_t spi_i, uint8_t out[COOKIE_LEN])
+int ike_cookie_rotate(struct ike_env *env)
 {
+	uint8_t next[sizeof(env->cookie_secret)];
+
+	if (ike_random(next, sizeof(next)))
+		return -EIO;
+	memcpy(env->cookie_prev, env->cookie_secret, sizeof(next));
+	memcpy(env->cookie_secret, next, sizeof(next));
+	ike_wipe(next, sizeof(next));
+	env->cookie_ver++;
+	return 0;
+}
+
+static int cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
+		       uint64_t spi_i, uint8_t ver, uint8_t out[COOKIE_LEN])
+{
+	const struct ike_env *env = sa->env;
 	uint8_t buf[256 + 16 + 8], mac[IKE_HASH_MAX];
 	struct ike_wr w;
 	int err;
@@ -793,11 +810,29 @@ static int cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
 	ike_wr_u64(&w, spi_i);
 	if (w.err)
 		return w.err;
-	err = ike_prf(IKE_PRF_HMAC_SHA2_256, sa->env->cookie_secret,
-		      sizeof(sa->env->cookie_secret), buf, w.len, mac);
-	out[0] = 1;
+	err = ike_prf(IKE_PRF_HMAC_SHA2_256, ver == env->cookie_ver ?
+		      env->cookie_secret : env->cookie_prev,
+		      sizeof(env->cookie_secret), buf, w.len, mac);
+	out[0] = ver;
 	memcpy(out + 1, mac, COOKIE_LEN - 1);
 	return err;
+}
+
+/* A COOKIE of the current secret, or of the one before. */
+static bool cookie_ok(const struct ike_sa *sa, const struct ike_pls *p,
+		      uint64_t spi_i, const struct ike_notify_pl *n)
+{
+	uint8_t want[COOKIE_LEN];
+	uint8_t ver = sa->env->cookie_ver;
+	bool ok;
+
+	if (!n || n->len != COOKIE_LEN ||
+	    (n->data[0] != ver && n->data[0] != (uint8_t)(ver - 1)))
+		return false;
+	ok = !cookie_make(sa, p, spi_i, n->data[0], want) &&
+	     !CRYPTO_memcmp(n->data, want, COOKIE_LEN);
+	ike_wipe(want, sizeof(want));
+	return ok;
 }
 
 /* CERTREQ naming the CA of every group served on this address. */
@@ -831,19 +866,15 @@ static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	    h->msgid != 0)
 		return -EBADMSG;
 	sa->spi_i = h->spi_i;
-	if (sa->env->cookie_required) {
-		const struct ike_notify_pl *n = ike_pls_notify(p, IKE_N_COOKIE);
+	if (sa->env->cookie_required &&
+	    !cookie_ok(sa, p, h->spi_i, ike_pls_notify(p, IKE_N_COOKIE))) {
 		uint8_t want[COOKIE_LEN];
 
-		err = cookie_make(sa, p, h->spi_i, want);
+		err = cookie_make(sa, p, h->spi_i, sa->env->cookie_ver, want);
 		if (err)
 			return err;
-		if (!n || n->len != COOKIE_LEN ||
-		    CRYPTO_memcmp(n->data, want, COOKIE_LEN)) {
-			ike_stats.cookies_sent++;
-			return init_reply_error(sa, h, IKE_N_COOKIE, want,
-						COOKIE_LEN);
-		}
+		ike_stats.cookies_sent++;
+		return init_reply_error(sa, h, IKE_N_COOKIE, want, COOKIE_LEN);
 	}
 	group = p->ke_group;
 	idx = ike_prop_select(&p->sa, IKE_PROTO_IKE, sa->conf->ike,

@@ -543,6 +543,51 @@ static void test_cookie(void **state)
 	assert_int_equal(ini.sent, 3);
 }
 
+/*
+ * The secret rotates between a COOKIE and its return: one rotation still
+ * accepts it (the previous secret), two do not (a new COOKIE is asked).
+ */
+static unsigned int rotations;
+
+static bool rotate_on_cookie(struct side *to, uint8_t *msg, size_t *len)
+{
+	unsigned int i;
+
+	(void)len;
+	if (to == &ini && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N) {
+		for (i = 0; i < rotations; i++)
+			assert_int_equal(ike_cookie_rotate(&res.env), 0);
+		rotations = 0;
+	}
+	return true;
+}
+
+static void cookie_rotated(unsigned int n, uint64_t cookies)
+{
+	uint64_t sent = ike_stats.cookies_sent;
+
+	res.env.cookie_required = true;
+	assert_int_equal(ike_cookie_rotate(&res.env), 0);
+	assert_int_equal(ike_cookie_rotate(&res.env), 0);
+	rotations = n;
+	tamper = rotate_on_cookie;
+	start();
+	assert_child_pair();
+	assert_int_equal(ike_stats.cookies_sent, sent + cookies);
+}
+
+static void test_cookie_rotated_once(void **state)
+{
+	(void)state;
+	cookie_rotated(1, 1);
+}
+
+static void test_cookie_rotated_twice(void **state)
+{
+	(void)state;
+	cookie_rotated(2, 2);
+}
+
 /* A forged COOKIE gets only another COOKIE, never state. */
 static bool forge_cookie(struct side *to, uint8_t *msg, size_t *len)
 {
@@ -1222,6 +1267,8 @@ int main(void)
 		T(test_second_proposal),
 		T(test_cookie),
 		T(test_cookie_forged),
+		T(test_cookie_rotated_once),
+		T(test_cookie_rotated_twice),
 		T(test_invalid_ke_retry),
 		T(test_no_proposal),
 		T(test_other_group_ca_refused),
