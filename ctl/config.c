@@ -318,6 +318,30 @@ static int check(struct vpnfod_conf *c, struct vpnfod_peer *p)
 	return 0;
 }
 
+int config_words(const char **s, char *line, char **tok, int max)
+{
+	const char *nl = strchr(*s, '\n');
+	size_t len = nl ? (size_t)(nl - *s) : strlen(*s);
+	char *save, *hash;
+	int nt = 0;
+
+	if (len >= CONFIG_LINE_MAX)
+		return -E2BIG;
+	memcpy(line, *s, len);
+	line[len] = '\0';
+	*s += len + (nl ? 1 : 0);
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	for (char *t = strtok_r(line, " \t\r", &save); t;
+	     t = strtok_r(NULL, " \t\r", &save)) {
+		if (nt == max)
+			return -ENOSPC;
+		tok[nt++] = t;
+	}
+	return nt;
+}
+
 int config_parse(struct vpnfod_conf *c, const char *name, const char *text)
 {
 	struct vpnfod_peer *p = NULL;
@@ -328,26 +352,13 @@ int config_parse(struct vpnfod_conf *c, const char *name, const char *text)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->file, sizeof(c->file), "%s", name);
 	while (*s) {
-		char line[1024], *tok[16], *save, *hash;
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		int nt = 0;
+		char line[CONFIG_LINE_MAX], *tok[16];
+		int nt = config_words(&s, line, tok, 16);
 
 		ln++;
-		if (len >= sizeof(line))
-			return bad(c, ln, "line too long");
-		memcpy(line, s, len);
-		line[len] = '\0';
-		s += len + (nl ? 1 : 0);
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		for (char *t = strtok_r(line, " \t\r", &save); t;
-		     t = strtok_r(NULL, " \t\r", &save)) {
-			if (nt == 16)
-				return bad(c, ln, "too many words");
-			tok[nt++] = t;
-		}
+		if (nt < 0)
+			return bad(c, ln, "%s", nt == -E2BIG ? "line too long" :
+				   "too many words");
 		if (!nt)
 			continue;
 		if (tok[0][0] == '[') {

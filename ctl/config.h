@@ -30,6 +30,15 @@ struct vpnfod_conf {
 	char err[512];			/* "file:line: reason" */
 };
 
+/*
+ * One line of a "key value..." file: the next line of *s (which moves past
+ * it) split into at most @max words in @line, "#" starting a comment.
+ * Returns the number of words, -E2BIG for a line of CONFIG_LINE_MAX bytes
+ * or more, -ENOSPC for more than @max words.
+ */
+#define CONFIG_LINE_MAX	1024
+int config_words(const char **s, char *line, char **tok, int max);
+
 /* Parses @path; on error returns -EINVAL with the reason in c->err. */
 int config_load(struct vpnfod_conf *c, const char *path);
 /* The same from a string (tests); @name stands in for the file name. */

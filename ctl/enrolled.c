@@ -167,27 +167,13 @@ int enrolled_opts_parse(struct enrolled *e, struct vpnfod_conf *c,
 	int err;
 
 	while (*s) {
-		char line[1024], *tok[IKE_TS_MAX + 2], *save, *hash;
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		int nt = 0;
+		char line[CONFIG_LINE_MAX], *tok[IKE_TS_MAX + 2];
+		int nt = config_words(&s, line, tok, IKE_TS_MAX + 2);
 
 		ln++;
-		if (len >= sizeof(line))
-			return fail(c, "%s:%u: line too long", name, ln);
-		memcpy(line, s, len);
-		line[len] = '\0';
-		s += len + (nl ? 1 : 0);
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		for (char *t = strtok_r(line, " \t\r", &save); t;
-		     t = strtok_r(NULL, " \t\r", &save)) {
-			if (nt == (int)(sizeof(tok) / sizeof(tok[0])))
-				return fail(c, "%s:%u: too many words", name,
-					    ln);
-			tok[nt++] = t;
-		}
+		if (nt < 0)
+			return fail(c, "%s:%u: %s", name, ln, nt == -E2BIG ?
+				    "line too long" : "too many words");
 		if (nt && (err = opt_kv(e, c, name, ln, tok, nt)))
 			return err;
 	}

@@ -93,6 +93,38 @@ static void test_errors(void **state)
 	expect("[group g]\nlocal 1.2.3.4\nlocal-ts 10.0.0.0/8\n"
 	       "remote-ts 10.1.0.0/16\n", "needs cert, key, ca");
 	expect("# nothing\n", "no [tunnel] or [group] section");
+	expect("[tunnel a]\nchild-rekey 1s\n", "bad.conf:2: bad child-rekey \"1s\"");
+	expect("[tunnel a]\nike-rekey soon\n", "bad ike-rekey \"soon\"");
+	expect("[tunnel a]\nlocal-ts 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
+	       "bad.conf:2: too many words");
+}
+
+static void test_line_too_long(void **state)
+{
+	static char text[1200];
+
+	(void)state;
+	memset(text, 'x', sizeof(text) - 2);
+	memcpy(text, "[tunnel a]\n", 11);
+	text[sizeof(text) - 2] = '\n';
+	expect(text, "bad.conf:2: line too long");
+}
+
+/* Rekey ages: defaults, and what a section sets. */
+static void test_rekey_ages(void **state)
+{
+	static struct vpnfod_conf c;
+
+	(void)state;
+	assert_int_equal(config_parse(&c, "t.conf", good), 0);
+	assert_int_equal(c.p[0].ike.child_rekey_ms, 3600 * 1000);
+	assert_int_equal(c.p[0].ike.ike_rekey_ms, 4 * 3600 * 1000);
+	assert_int_equal(config_parse(&c, "t.conf", "[group g]\n"
+		"local 10.0.0.1\nlocal-ts 10.1.0.0/16\nremote-ts 10.2.0.0/16\n"
+		"cert g.pem\nkey g.key\nca ca.pem\nreqid 1\n"
+		"child-rekey 90s\nike-rekey 0\n"), 0);
+	assert_int_equal(c.p[0].ike.child_rekey_ms, 90000);
+	assert_int_equal(c.p[0].ike.ike_rekey_ms, 0);
 }
 
 int main(void)
@@ -100,6 +132,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_line_too_long),
+		cmocka_unit_test(test_rekey_ages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
