@@ -123,7 +123,18 @@ static int parse_fields(const char *p, const char *end, struct http_msg *m, bool
 				return why_set(why, whylen, -EINVAL, "repeated Host");
 			seen_host = true;
 		} else if (IS("Retry-After") && !request) {
-			m->retry_after = atoi(v);
+			/*
+			 * Delay-seconds, read within the value (it is not
+			 * NUL-terminated) and capped at a day; an HTTP-date
+			 * or anything else reads as 0.
+			 */
+			const char *c;
+			int secs = 0;
+
+			for (c = v; c < ve && *c >= '0' && *c <= '9' &&
+			     secs < 86400; c++)
+				secs = secs * 10 + (*c - '0');
+			m->retry_after = secs < 86400 ? secs : 86400;
 		}
 #undef IS
 		p = eol + 2;

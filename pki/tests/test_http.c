@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -96,6 +97,30 @@ static void parses_status_line(void **state)
 	assert_int_equal(http_resp_parse("HTTP/1.1 20x\r\n\r\n", 16, &m, NULL, 0), -EINVAL);
 }
 
+/* Retry-After is read within its value: the head need not end in a NUL. */
+static void retry_after_bounded(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "HTTP/1.1 503 X\r\nRetry-After: 12\r\n\r\n", "12" },
+		{ "HTTP/1.1 503 X\r\nRetry-After: 99999999999\r\n\r\n", "86400" },
+		{ "HTTP/1.1 503 X\r\nRetry-After: Wed, 21 Oct 2026\r\n\r\n", "0" },
+	};
+	struct http_msg m;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i][0]);
+		char *exact = malloc(n);
+
+		assert_non_null(exact);
+		memcpy(exact, cases[i][0], n);	/* no terminator */
+		assert_int_equal(http_resp_parse(exact, n, &m, NULL, 0), 0);
+		assert_int_equal(m.retry_after, atoi(cases[i][1]));
+		free(exact);
+	}
+}
+
 static void decodes_basic_credentials(void **state)
 {
 	char user[64], pass[64];
@@ -122,6 +147,7 @@ int main(void)
 		cmocka_unit_test(refuses_bad_heads),
 		cmocka_unit_test(refuses_oversized_head),
 		cmocka_unit_test(parses_status_line),
+		cmocka_unit_test(retry_after_bounded),
 		cmocka_unit_test(decodes_basic_credentials),
 	};
 
