@@ -64,12 +64,7 @@ static void put_u64(uint8_t *b, uint64_t v)
 
 static uint64_t spi64_of(const struct ike_prop *pr)
 {
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | pr->spi[i];
-	return v;
+	return (uint64_t)ike_get_u32(pr->spi) << 32 | ike_get_u32(pr->spi + 4);
 }
 
 static bool slot_free(const struct ike_child *c)
@@ -666,8 +661,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	    !p->has_tsr)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	if (!sa->child.out_installed ||
-	    (uint32_t)(n->spi[0] << 24 | n->spi[1] << 16 | n->spi[2] << 8 |
-		       n->spi[3]) != sa->child.spi_out)
+	    ike_get_u32(n->spi) != sa->child.spi_out)
 		return refuse(sa, IKE_N_CHILD_SA_NOT_FOUND, 0);
 	if (sa->rk.kind == IKE_RK_IKE || sa->peer_child.installed ||
 	    retired_any(sa))

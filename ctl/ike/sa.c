@@ -678,8 +678,7 @@ out:
 
 uint32_t ike_spi32_of(const struct ike_prop *pr)
 {
-	return (uint32_t)pr->spi[0] << 24 | (uint32_t)pr->spi[1] << 16 |
-	       (uint32_t)pr->spi[2] << 8 | pr->spi[3];
+	return ike_get_u32(pr->spi);
 }
 
 static int child_up(struct ike_sa *sa)
@@ -958,6 +957,12 @@ void ike_put_u32(uint8_t *b, uint32_t spi)
 	b[3] = spi;
 }
 
+uint32_t ike_get_u32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
 /*
  * The group of an initiator: the first on this address whose CA (and
  * identity rules) verify it; it then gives our certificate, ESP proposals,
@@ -1095,10 +1100,7 @@ static int info_request(struct ike_sa *sa, const struct ike_pls *p)
 			continue;
 		}
 		for (j = 0; j < d->nspi; j++) {
-			uint32_t s = (uint32_t)d->spis[4 * j] << 24 |
-				     (uint32_t)d->spis[4 * j + 1] << 16 |
-				     (uint32_t)d->spis[4 * j + 2] << 8 |
-				     d->spis[4 * j + 3];
+			uint32_t s = ike_get_u32(d->spis + 4 * j);
 
 			if (d->proto != IKE_PROTO_ESP || d->spi_size != 4 ||
 			    ns >= IKE_RETIRED_MAX + 2)

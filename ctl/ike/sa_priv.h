@@ -36,6 +36,7 @@ int ike_derive_child_keys(const struct ike_sa *sa, struct ike_child *c,
 int ike_new_spi32(uint32_t *spi);
 uint32_t ike_spi32_of(const struct ike_prop *pr);
 void ike_put_u32(uint8_t *b, uint32_t v);
+uint32_t ike_get_u32(const uint8_t *b);	/* big-endian, as on the wire */
 
 /* rekey.c */
 int ike_rekey_request(struct ike_sa *sa, const struct ike_pls *p);
