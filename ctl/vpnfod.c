@@ -308,19 +308,8 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 		ike_dbg("message for no IKE SA of ours, dropped");
 		return;
 	}
-	/*
-	 * Port floating (RFC 7296 2.23): a peer that moved to 4500 after
-	 * IKE_SA_INIT is answered there. The message still has to pass the
-	 * SA's ICV before anything else changes.
-	 */
-	if (h.exch != IKE_SA_INIT && (sa->remote.port != from->port ||
-				      sa->local.port != to->port)) {
-		ike_dbg("%s: peer moved to port %u", sa->conf->name,
-			from->port);
-		sa->remote.port = from->port;
-		sa->local.port = to->port;
-	}
-	ike_sa_input(sa, msg, len);
+	/* Port floating (RFC 7296 2.23) waits for the ICV: ike/sa.c. */
+	ike_sa_input_from(sa, msg, len, from, to);
 }
 
 static void sock_read(struct daemon *d, int fd, int family, uint16_t port)

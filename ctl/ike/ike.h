@@ -222,6 +222,13 @@ void ike_sa_free(struct ike_sa *sa);
 int ike_sa_initiate(struct ike_sa *sa);
 /* One datagram for this SA (the owner matched it by SPI). */
 int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len);
+/*
+ * ike_sa_input() for a message that came from `from` to `to` (local).
+ * RFC 7296 §2.23: only a message that authenticates moves the peer's port
+ * (a NAT that rebinds, the move to 4500); a forged one moves nothing.
+ */
+int ike_sa_input_from(struct ike_sa *sa, const uint8_t *msg, size_t len,
+		      const struct ike_addr *from, const struct ike_addr *to);
 /* Timers: retransmission, give-up, liveness. Returns ms to next event. */
 uint64_t ike_sa_tick(struct ike_sa *sa);
 /* Starts an INFORMATIONAL delete of the IKE SA (and its CHILD SA). */

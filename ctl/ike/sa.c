@@ -1202,6 +1202,24 @@ static int drop(struct ike_sa *sa, uint64_t *counter, int err,
 
 int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 {
+	return ike_sa_input_from(sa, msg, len, NULL, NULL);
+}
+
+/* RFC 7296 §2.23: called only once the message has authenticated. */
+static void sa_float_ports(struct ike_sa *sa, const struct ike_addr *from,
+			   const struct ike_addr *to)
+{
+	if (!from || !to || (sa->remote.port == from->port &&
+			     sa->local.port == to->port))
+		return;
+	ike_dbg("%s: peer moved to port %u", sa->conf->name, from->port);
+	sa->remote.port = from->port;
+	sa->local.port = to->port;
+}
+
+int ike_sa_input_from(struct ike_sa *sa, const uint8_t *msg, size_t len,
+		      const struct ike_addr *from, const struct ike_addr *to)
+{
 	struct ike_chain c, ic;
 	struct ike_pls *p = NULL;
 	uint8_t *plain = NULL;
@@ -1286,6 +1304,7 @@ int ike_sa_input(struct ike_sa *sa, const uint8_t *msg, size_t len)
 					   &t, 1);
 			goto out;
 		}
+		sa_float_ports(sa, from, to);
 	}
 	sa->last_rx_ms = ike_sa_now(sa);
 	err = dispatch(sa, &h, msg, len, p);

@@ -912,6 +912,42 @@ static void test_replay_and_window(void **state)
 	assert_int_equal(ini.sa->state, IKE_S_ESTABLISHED);
 }
 
+/*
+ * RFC 7296 §2.23: datagrams from another port with a bad ICV do not move
+ * the peer's port (the next request would go there); the same message
+ * that authenticates does.
+ */
+static void test_port_moves_only_when_authenticated(void **state)
+{
+	uint8_t saved[16384], forged[16384];
+	struct ike_addr from = ini.addr;
+	uint16_t port;
+	uint64_t icv = ike_stats.rx_icv;
+	size_t slen;
+	int i;
+
+	(void)state;
+	start();
+	assert_child_pair();
+	port = res.sa->remote.port;
+	from.port = (uint16_t)(port + 1000);
+	assert_int_equal(ike_sa_dpd(ini.sa), 0);
+	slen = wire.len[0];
+	memcpy(saved, wire.msg[0], slen);
+	wire.n = 0;
+	for (i = 0; i < 5; i++) {
+		memcpy(forged, saved, slen);
+		forged[slen - 1 - i] ^= 0x01;	/* inside the ICV */
+		ike_sa_input_from(res.sa, forged, slen, &from, &res.addr);
+		assert_int_equal(res.sa->remote.port, port);
+	}
+	assert_int_equal(ike_stats.rx_icv, icv + 5);
+	assert_int_equal(wire.n, 0);
+	ike_sa_input_from(res.sa, saved, slen, &from, &res.addr);
+	assert_int_equal(res.sa->remote.port, from.port);
+	assert_int_equal(res.sa->state, IKE_S_ESTABLISHED);
+}
+
 static void test_install_failure(void **state)
 {
 	(void)state;
@@ -1286,6 +1322,7 @@ int main(void)
 		T(test_dpd),
 		T(test_dpd_dead_peer),
 		T(test_replay_and_window),
+		T(test_port_moves_only_when_authenticated),
 		T(test_install_failure),
 		T(test_half_open_expires),
 		T(test_group_by_ca),
