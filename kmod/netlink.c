@@ -978,7 +978,11 @@ static const struct genl_ops vpnfo_ops[] = {
 };
 
 static const struct genl_multicast_group vpnfo_mcgrps[] = {
-	{ .name = VPNFO_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	/*
+	 * genl_bind() honours only the GENL_MCAST_CAP_* flags (checked in the
+	 * user namespace of the socket's netns), not GENL_UNS_ADMIN_PERM.
+	 */
+	{ .name = VPNFO_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family vpnfo_family __ro_after_init = {
