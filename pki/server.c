@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,38 @@ static void send_resp(SSL *ssl, struct api_resp *resp)
 	    http_write_all(ssl, head.data, head.len) == 0 && resp->body.len)
 		http_write_all(ssl, resp->body.data, resp->body.len);
 	sbuf_free(&head);
+}
+
+/*
+ * RFC 9112 §9.6: a server that closes with unread request bytes in the
+ * socket makes the kernel send a reset, which can destroy the response
+ * before the client read it (a 413 for an oversized upload). So: send
+ * close_notify, half-close, read and discard what the client still sends
+ * until it closes, bounded in bytes and time, then close.
+ */
+#define LINGER_MAX_BYTES (1024 * 1024)
+#define LINGER_MAX_MS 2000
+
+static void conn_close_lingering(int fd)
+{
+	double deadline = time_mono() + LINGER_MAX_MS / 1000.0;
+	size_t drained = 0;
+	char buf[16384];
+
+	if (shutdown(fd, SHUT_WR) < 0)
+		return;
+	while (drained < LINGER_MAX_BYTES) {
+		double left = deadline - time_mono();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
+			break;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n <= 0)
+			break;		/* the client closed, or an error */
+		drained += (size_t)n;
+	}
 }
 
 static void conn_handle(struct server *srv, int fd, const char *addr)
@@ -83,6 +116,7 @@ static void conn_handle(struct server *srv, int fd, const char *addr)
 	pr_info("%s %s %s -> %d (%.1f ms)", addr, err ? "-" : m.method, err ? "-" : m.target,
 		resp.status, (time_mono() - t0) * 1000);
 	SSL_shutdown(ssl);
+	conn_close_lingering(fd);
 out:
 	ERR_clear_error();
 	sbuf_free(&resp.body);

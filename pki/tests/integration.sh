@@ -121,6 +121,14 @@ s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" -- 'b"POST /v1/enroll/start HTTP/1.1\
 check "body over the limit is 413" test "${s%% *}" = 413
 s=$(api /v1/enroll/start -H 'Content-Type: application/json' --data-binary @<(head -c 65000 /dev/zero | tr '\0' ' '; json_login alice x))
 check "body at the limit is read (and judged: 401 or 400, not 413)" bash -c "test $s != 413"
+head -c 102400 /dev/zero >"$T/100k"
+n413=0
+for i in $(seq 100); do
+	s=$(api /v1/enroll/start -H 'Content-Type: application/json' --data-binary @"$T/100k")
+	[ "$s" = 413 ] && n413=$((n413 + 1))
+done
+check "100 uploads of 100 KB: every one gets its 413 (no reset, RFC 9112 9.6)" \
+	test "$n413" = 100
 s=$("$RAW" "$PORT" "$T/gw1/service-ca.crt" --stall 3 -- 'b"GET /v1/policy HTTP/1.1\r\n\r\n"')
 check "a client silent for longer than the timeout is dropped" \
 	bash -c "case '$s' in 408*|closed) true;; *) false;; esac"
