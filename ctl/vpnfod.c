@@ -410,7 +410,7 @@ static uint64_t run_timers(struct daemon *d)
 		}
 		if (w < next)
 			next = w;
-		half_open += n->sa->state == IKE_S_INIT_DONE;
+		half_open += ike_sa_half_open(n->sa);
 		pp = &n->next;
 	}
 	if (d->env.cookie_required != (half_open > HALF_OPEN_MAX))

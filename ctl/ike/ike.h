@@ -231,6 +231,12 @@ int ike_sa_input_from(struct ike_sa *sa, const uint8_t *msg, size_t len,
 		      const struct ike_addr *from, const struct ike_addr *to);
 /* Timers: retransmission, give-up, liveness. Returns ms to next event. */
 uint64_t ike_sa_tick(struct ike_sa *sa);
+/*
+ * A responder SA that has not completed IKE_AUTH (IKE_SA_INIT refused,
+ * dropped or answered): it expires 30 s after its last message and counts
+ * toward the daemon's COOKIE threshold.
+ */
+bool ike_sa_half_open(const struct ike_sa *sa);
 /* Starts an INFORMATIONAL delete of the IKE SA (and its CHILD SA). */
 int ike_sa_delete(struct ike_sa *sa);
 /* Starts a liveness check (an empty INFORMATIONAL). */

@@ -1316,6 +1316,12 @@ out:
 	return err;
 }
 
+bool ike_sa_half_open(const struct ike_sa *sa)
+{
+	return !sa->initiator && (sa->state == IKE_S_IDLE ||
+				  sa->state == IKE_S_INIT_DONE);
+}
+
 uint64_t ike_sa_tick(struct ike_sa *sa)
 {
 	const struct ike_conf *cf = sa->conf;
@@ -1338,7 +1344,7 @@ uint64_t ike_sa_tick(struct ike_sa *sa)
 			sa->req_sends, sa->msgid_out);
 		sa->env->send(sa->env->ctx, sa, sa->req, sa->req_len);
 	}
-	if (sa->state == IKE_S_INIT_DONE) {
+	if (ike_sa_half_open(sa)) {
 		if (t - sa->last_rx_ms >= HALF_OPEN_MS) {
 			ike_sa_fail(sa, -ETIMEDOUT, 0,
 				    "half-open: no IKE_AUTH came");

@@ -1013,6 +1013,37 @@ static void test_half_open_expires(void **state)
 	assert_int_equal(res.sa->error, -ETIMEDOUT);
 }
 
+/*
+ * An IKE_SA_INIT that parses but is then dropped (here: a message ID other
+ * than 0) leaves a responder SA that was neither half-open nor dead, so it
+ * was never freed. It is half-open: it counts toward COOKIEs and expires.
+ */
+static bool init_msgid_one(struct side *to, uint8_t *msg, size_t *len)
+{
+	(void)len;
+	if (to == &res && msg[18] == IKE_SA_INIT)
+		msg[23] = 1;
+	return true;
+}
+
+static void test_dropped_init_expires(void **state)
+{
+	(void)state;
+	tamper = init_msgid_one;
+	start();
+	assert_non_null(res.sa);
+	assert_int_equal(res.sa->state, IKE_S_IDLE);
+	assert_true(ike_sa_half_open(res.sa));
+	assert_false(ike_sa_half_open(ini.sa));
+	now_ms += 29000;
+	ike_sa_tick(res.sa);
+	assert_int_equal(res.sa->state, IKE_S_IDLE);
+	now_ms += 1000;
+	ike_sa_tick(res.sa);
+	assert_int_equal(res.sa->state, IKE_S_DEAD);
+	assert_false(ike_sa_half_open(res.sa));
+}
+
 /* CREATE_CHILD_SA. */
 
 /* One timer round of every SA on both sides, then the wire. */
@@ -1325,6 +1356,7 @@ int main(void)
 		T(test_port_moves_only_when_authenticated),
 		T(test_install_failure),
 		T(test_half_open_expires),
+		T(test_dropped_init_expires),
 		T(test_group_by_ca),
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder),
