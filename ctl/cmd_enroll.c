@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "enroll.h"
 #include "util.h"
+#include "lib/num.h"
 
 #define DEFAULT_DIR "/var/lib/vpnfo/enroll"
 
@@ -51,10 +52,9 @@ static int split_server(const char *arg, char *host, size_t n, int *port)
 		colon = NULL;
 	}
 	if (colon) {
-		char *end;
-		long p = strtol(colon + 1, &end, 10);
+		uint32_t p;
 
-		if (*end || p < 1 || p > 65535)
+		if (num_parse_u32(colon + 1, 1, 65535, &p))
 			return -EINVAL;
 		*port = (int)p;
 	}

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "config.h"
+#include "lib/num.h"
 #include "natt.h"
 
 static int bad(struct vpnfod_conf *c, unsigned int line, const char *fmt, ...)
@@ -43,7 +44,7 @@ static int parse_addr(const char *s, struct xfrm_addr *a)
 
 static int parse_prefix(const char *s, struct ike_ts *ts)
 {
-	char buf[64], *slash, *end;
+	char buf[64], *slash;
 	struct xfrm_addr a;
 	unsigned long plen;
 
@@ -57,44 +58,35 @@ static int parse_prefix(const char *s, struct ike_ts *ts)
 		return -EINVAL;
 	plen = a.family == AF_INET ? 32 : 128;
 	if (slash) {
-		unsigned long max = plen;
+		uint32_t v;
 
-		errno = 0;
-		plen = strtoul(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || plen > max)
+		if (num_parse_u32(slash + 1, 0, (uint32_t)plen, &v))
 			return -EINVAL;
+		plen = v;
 	}
 	return ike_ts_from_prefix(ts, a.family, a.a, (uint8_t)plen);
 }
 
+/* Decimal or 0x hex, strictly ("010" is ten). */
 static int parse_u32(const char *s, uint32_t *v)
 {
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end || end == s || x > UINT32_MAX)
-		return -EINVAL;
-	*v = (uint32_t)x;
-	return 0;
+	return num_parse_u32(s, 0, UINT32_MAX, v);
 }
 
 /* "1500ms", "30s", bare number = ms. */
 static int parse_ms(const char *s, unsigned int *ms)
 {
-	char *end;
-	unsigned long v;
+	size_t n = strspn(s, "0123456789");
+	const char *unit = s + n;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s)
+	if (num_parse_u64n(s, n, 0, 86400000ULL, &v))
 		return -EINVAL;
-	if (!strcmp(end, "s"))
+	if (!strcmp(unit, "s"))
 		v *= 1000;
-	else if (*end && strcmp(end, "ms"))
+	else if (*unit && strcmp(unit, "ms"))
 		return -EINVAL;
-	if (v > 86400000UL)
+	if (v > 86400000ULL)
 		return -EINVAL;
 	*ms = (unsigned int)v;
 	return 0;

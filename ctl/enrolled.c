@@ -21,6 +21,7 @@
 #include <linux/vpnfo.h>
 
 #include "enrolled.h"
+#include "lib/num.h"
 #include "log.h"
 #include "parse.h"
 
@@ -106,15 +107,12 @@ static int opt_kv(struct enrolled *e, struct vpnfod_conf *c, const char *f,
 				    VPNFO_NAME_MAX - 1);
 		strcpy(o->tunnel, v[1]);
 	} else if (!strcmp(k, "mark-mask")) {
-		char *end;
-		unsigned long m;
+		uint32_t m;
 
-		errno = 0;
-		m = strtoul(v[1], &end, 0);
-		if (nv != 2 || errno || *end || !m || m > UINT32_MAX)
+		if (nv != 2 || num_parse_u32(v[1], 1, UINT32_MAX, &m))
 			return fail(c, "%s:%u: bad mark-mask \"%s\"", f, ln,
 				    v[1]);
-		o->mark_mask = (uint32_t)m;
+		o->mark_mask = m;
 	} else if (!strcmp(k, "local-ts") || !strcmp(k, "remote-ts")) {
 		struct ike_ts_pl *ts = k[0] == 'l' ? &o->ts_local :
 						     &o->ts_remote;
@@ -144,12 +142,11 @@ static int opt_kv(struct enrolled *e, struct vpnfod_conf *c, const char *f,
 		strcpy(p->gw, v[1]);
 		o->nprobe++;
 	} else if (!strcmp(k, "dpd")) {
-		char *end;
-		unsigned long s;
+		size_t n = strspn(v[1], "0123456789");
+		uint64_t s;
 
-		errno = 0;
-		s = strtoul(v[1], &end, 10);
-		if (nv != 2 || errno || strcmp(end, "s") || s > 86400)
+		if (nv != 2 || strcmp(v[1] + n, "s") ||
+		    num_parse_u64n(v[1], n, 0, 86400, &s))
 			return fail(c, "%s:%u: bad dpd \"%s\" (want SECONDSs)",
 				    f, ln, v[1]);
 		o->dpd_ms = (unsigned int)s * 1000;

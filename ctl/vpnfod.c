@@ -23,6 +23,7 @@
 #include "vpnfod_module.h"
 #include "natt.h"
 #include "xfrm.h"
+#include "lib/num.h"
 
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
 #define SHUTDOWN_MS	1000	/* waiting for delete replies at exit */
@@ -515,7 +516,19 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': file = optarg; break;
 		case 'd': ike_log_level = 2; break;
-		case 'p': d.port = (uint16_t)atoi(optarg); break;
+		case 'p': {
+			uint32_t port;
+
+			err = num_parse_u32(optarg, 1, 65535, &port);
+			if (err) {
+				fprintf(stderr, "vpnfod: invalid port '%s' "
+					"(%s, want 1-65535)\n", optarg,
+					num_strerror(err));
+				exit(2);
+			}
+			d.port = (uint16_t)port;
+			break;
+		}
 		case 't': test = true; break;
 		case 'F': flush = true; break;
 		case 'E': case 'G':

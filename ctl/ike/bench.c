@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "lib/num.h"
 
 #define SLOTS_MAX 256
 
@@ -61,9 +62,18 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "c:n:t:p:")) != -1) {
 		switch (c) {
 		case 'c': file = optarg; break;
-		case 'n': n = (unsigned int)atoi(optarg); break;
-		case 't': secs = (unsigned int)atoi(optarg); break;
-		case 'p': port = (unsigned int)atoi(optarg); break;
+		case 'n':
+			if (num_parse_u32(optarg, 1, SLOTS_MAX, &n))
+				return 2;
+			break;
+		case 't':
+			if (num_parse_u32(optarg, 1, 86400, &secs))
+				return 2;
+			break;
+		case 'p':
+			if (num_parse_u32(optarg, 1, 65535, &port))
+				return 2;
+			break;
 		default: return 2;
 		}
 	}
