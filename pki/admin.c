@@ -8,6 +8,7 @@
 #include "json.h"
 #include "pwhash.h"
 #include "util.h"
+#include "lib/num.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +33,22 @@ static const char *actor(void)
 
 	snprintf(buf, sizeof(buf), "admin:%s", u ? u : "?");
 	return buf;
+}
+
+/* A strict number argument; the bad value is quoted. 0 or -EINVAL. */
+static int arg_int(const char *what, const char *s, uint32_t min,
+		   uint32_t max, int *out)
+{
+	uint32_t v;
+	int err = num_parse_u32(s, min, max, &v);
+
+	if (err) {
+		fprintf(stderr, "vpnfo-pki: invalid %s '%s' (%s, want %u-%u)\n",
+			what, s, num_strerror(err), min, max);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
 }
 
 static int report(int err, const char *what, const char *name)
@@ -124,9 +141,10 @@ static int cmd_group_add(int argc, char **argv)
 			type = "rsa";
 		else if (!strcmp(argv[i], "--key") && i + 1 < argc)
 			type = argv[++i];
-		else if (!strcmp(argv[i], "--days") && i + 1 < argc)
-			days = atoi(argv[++i]);
-		else
+		else if (!strcmp(argv[i], "--days") && i + 1 < argc) {
+			if (arg_int("--days", argv[++i], 1, 36500, &days))
+				return -EINVAL;
+		} else
 			return -EINVAL;
 	}
 	if (open_auth(&a, false))
@@ -337,9 +355,11 @@ static int cmd_gateway_add(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--addr") && i + 1 < argc)
 			addrs = argv[++i];
-		else if (!strcmp(argv[i], "--priority") && i + 1 < argc)
-			prio = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--group") && i + 1 < argc && ng < 16)
+		else if (!strcmp(argv[i], "--priority") && i + 1 < argc) {
+			if (arg_int("--priority", argv[++i], 0, INT32_MAX,
+				    &prio))
+				return -EINVAL;
+		} else if (!strcmp(argv[i], "--group") && i + 1 < argc && ng < 16)
 			groups[ng++] = argv[++i];
 		else
 			return -EINVAL;
@@ -358,11 +378,13 @@ static int cmd_gateway_prio(int argc, char **argv)
 	struct authority a;
 	int err;
 
-	if (argc != 2)
+	int prio;
+
+	if (argc != 2 || arg_int("priority", argv[1], 0, INT32_MAX, &prio))
 		return -EINVAL;
 	if (open_auth(&a, false))
 		return 1;
-	err = auth_gateway_set_priority(&a, argv[0], atoi(argv[1]), actor());
+	err = auth_gateway_set_priority(&a, argv[0], prio, actor());
 	auth_close(&a);
 	return report(err, "gateway", argv[0]);
 }
@@ -604,9 +626,11 @@ static int cmd_cert_revoke(int argc, char **argv)
 	struct authority a;
 	int reason = 0, err;
 
-	if (argc == 3 && !strcmp(argv[1], "--reason"))
-		reason = atoi(argv[2]);
-	else if (argc != 1)
+	if (argc == 3 && !strcmp(argv[1], "--reason")) {
+		/* RFC 5280 5.3.1 CRLReason: 0-10, 7 unused */
+		if (arg_int("--reason", argv[2], 0, 10, &reason))
+			return -EINVAL;
+	} else if (argc != 1)
 		return -EINVAL;
 	if (open_auth(&a, false))
 		return 1;

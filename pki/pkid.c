@@ -2,6 +2,7 @@
 /* vpnfo-pkid: the enrollment service (steps 100-105 and EST over HTTPS). */
 #include "server.h"
 #include "util.h"
+#include "lib/num.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +20,36 @@ static void usage(FILE *f)
 		   "                  [--name SAN]... [--hash-slots N] [--delay-base S]\n"
 		   "                  [--delay-cap S] [--est-group GROUP] [-v|-q]\n"
 		   "Serves until SIGINT or SIGTERM. --port 0 picks a free port (see --port-file).\n");
+}
+
+/* Strict option values: the bad one is quoted, the program stops. */
+static int opt_int(const char *opt, const char *s, uint32_t min, uint32_t max)
+{
+	uint32_t v;
+	int err = num_parse_u32(s, min, max, &v);
+
+	if (err) {
+		fprintf(stderr, "vpnfo-pkid: invalid %s '%s' (%s, want %u-%u)\n",
+			opt, s, num_strerror(err), min, max);
+		exit(2);
+	}
+	return (int)v;
+}
+
+static double opt_seconds(const char *opt, const char *s, double min,
+			  double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min) || v > max) {
+		fprintf(stderr, "vpnfo-pkid: invalid %s '%s' (seconds, %g to "
+			"%g)\n", opt, s, min, max);
+		exit(2);
+	}
+	return v;
 }
 
 int main(int argc, char **argv)
@@ -58,14 +89,14 @@ int main(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 's': secret = optarg; break;
 		case 'l': listen_addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
+		case 'p': port = opt_int("port", optarg, 0, 65535); break;
 		case 'P': port_file = optarg; break;
-		case 't': threads = atoi(optarg); break;
-		case 'T': timeout = atof(optarg); break;
+		case 't': threads = opt_int("threads", optarg, 1, 1024); break;
+		case 'T': timeout = opt_seconds("timeout", optarg, 0.001, 3600); break;
 		case 'n': if (nsans < 16) sans[nsans++] = optarg; break;
-		case 'H': hash_slots = atoi(optarg); break;
-		case 'D': delay_base = atof(optarg); break;
-		case 'C': delay_cap = atof(optarg); break;
+		case 'H': hash_slots = opt_int("hash slots", optarg, 1, 1024); break;
+		case 'D': delay_base = opt_seconds("delay base", optarg, 0, 3600); break;
+		case 'C': delay_cap = opt_seconds("delay cap", optarg, 0, 86400); break;
 		case 'E': est_group = optarg; break;
 		case 'v': log_verbose = LOG_DEBUG; break;
 		case 'q': log_verbose = LOG_ERR; break;

@@ -170,6 +170,15 @@ s=$(api /v1/policy --cert "$T/alice/cert.pem" --key "$T/alice/key.pem")
 check "revoked client certificate is 403" bash -c "test $s = 403 && grep -q revoked '$T/body'"
 check "the group CRL lists the revoked serial" \
 	bash -c "$P crl eng | openssl crl -noout -text | grep -qi 'Serial Number: $SERIAL'"
+# --- numbers are parsed strictly ---------------------------------------------
+check "gateway priority 'abc' is refused with the value quoted" bash -c \
+	"! $P gateway set-priority gw1 abc 2>'$T/err' && grep -q \"invalid priority 'abc'\" '$T/err'"
+check "gateway priority '20x' is refused (atoi read 20)" bash -c \
+	"! $P gateway set-priority gw1 20x 2>/dev/null"
+check "cert revoke --reason 99 is refused" bash -c \
+	"! $P cert revoke 1 --reason 99 2>/dev/null"
+check "vpnfo-pkid --port abc is refused with the value quoted" bash -c \
+	"! '$PKI/vpnfo-pkid' --port abc 2>'$T/err'; grep -q \"invalid port 'abc'\" '$T/err'"
 check "the service is still up after all of it" kill -0 "$PKID"
 echo "1..$n"
 exit $rc
