@@ -12,7 +12,10 @@
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 
-/* RFC 7030 §4.1.3: a certs-only CMS message, base64 encoded. */
+/* RFC 7030 §4.1.3: a certs-only CMS message, base64 encoded. Its
+ * encapContentInfo is id-data with no eContent (RFC 5272 §4.1, RFC 8551
+ * §3.6), as `openssl crl2pkcs7 -nocrl` builds it: PKCS7_content_new leaves
+ * an empty OCTET STRING there, dropped here. */
 static int certs_only(X509 *cert, struct api_resp *resp)
 {
 	PKCS7 *p7 = PKCS7_new();
@@ -22,6 +25,8 @@ static int certs_only(X509 *cert, struct api_resp *resp)
 	if (!p7 || !PKCS7_set_type(p7, NID_pkcs7_signed) ||
 	    !PKCS7_content_new(p7, NID_pkcs7_data) || !PKCS7_add_certificate(p7, cert))
 		goto out;
+	ASN1_OCTET_STRING_free(p7->d.sign->contents->d.data);
+	p7->d.sign->contents->d.data = NULL;
 	n = i2d_PKCS7(p7, &der);
 	if (n <= 0)
 		goto out;

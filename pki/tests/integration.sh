@@ -41,6 +41,9 @@ check "policy over mutual TLS 1.2 answers 200" test "$s" = "200 TLSv1.2"
 s=$(api /.well-known/est/eng/cacerts)
 check "EST cacerts returns the group CA as certs-only PKCS#7" bash -c "test $s = 200 &&
 	base64 -d '$T/body' | openssl pkcs7 -inform der -print_certs | grep -q 'subject=CN = eng'"
+$P group ca eng >"$T/eng-ca.pem"
+check "EST cacerts is what openssl crl2pkcs7 -nocrl builds (no eContent)" bash -c "
+	openssl crl2pkcs7 -nocrl -certfile '$T/eng-ca.pem' -outform der | cmp -s - <(base64 -d '$T/body')"
 check "EST cacerts for an unknown group is 404" test "$(api /.well-known/est/nope/cacerts)" = 404
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/est.key" \
 	-subj /CN=bob -outform der -out "$T/est.der" 2>/dev/null
