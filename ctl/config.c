@@ -76,11 +76,10 @@ static int parse_u32(const char *s, uint32_t *v)
 /* "1500ms", "30s", bare number = ms. */
 static int parse_ms(const char *s, unsigned int *ms)
 {
-	size_t n = strspn(s, "0123456789");
-	const char *unit = s + n;
+	const char *unit;
 	uint64_t v;
 
-	if (num_parse_u64n(s, n, 0, 86400000ULL, &v))
+	if (num_parse_unit(s, 0, 86400000ULL, &v, &unit))
 		return -EINVAL;
 	if (!strcmp(unit, "s"))
 		v *= 1000;

@@ -142,11 +142,11 @@ static int opt_kv(struct enrolled *e, struct vpnfod_conf *c, const char *f,
 		strcpy(p->gw, v[1]);
 		o->nprobe++;
 	} else if (!strcmp(k, "dpd")) {
-		size_t n = strspn(v[1], "0123456789");
+		const char *unit;
 		uint64_t s;
 
-		if (nv != 2 || strcmp(v[1] + n, "s") ||
-		    num_parse_u64n(v[1], n, 0, 86400, &s))
+		if (nv != 2 || num_parse_unit(v[1], 0, 86400, &s, &unit) ||
+		    strcmp(unit, "s"))
 			return fail(c, "%s:%u: bad dpd \"%s\" (want SECONDSs)",
 				    f, ln, v[1]);
 		o->dpd_ms = (unsigned int)s * 1000;

@@ -74,6 +74,22 @@ int num_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return err;
 }
 
+int num_parse_unit(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		   const char **unit)
+{
+	size_t n = 0;
+	int err;
+
+	if (!s)
+		return -EINVAL;
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	err = num_parse_u64n(s, n, min, max, out);
+	if (!err)
+		*unit = s + n;
+	return err;
+}
+
 const char *num_strerror(int err)
 {
 	switch (err) {

@@ -18,6 +18,13 @@ int num_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int num_parse_u64n(const char *s, size_t len, uint64_t min, uint64_t max,
 		   uint64_t *out);
 
+/*
+ * A decimal number followed by a unit ("30s", "1500ms"): the digits are
+ * read strictly as above, *unit points at what follows them ("" if none).
+ */
+int num_parse_unit(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		   const char **unit);
+
 /* "not a number" / "out of range" for the codes above. */
 const char *num_strerror(int err);
 

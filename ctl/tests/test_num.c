@@ -79,6 +79,21 @@ static void length_bounded(void **state)
 	assert_true(w == 30);
 	assert_int_equal(num_parse_u64n("30s", 0, 0, 100, &w), -EINVAL);
 	assert_string_equal(num_strerror(-ERANGE), "out of range");
+}
+
+static void number_then_unit(void **state)
+{
+	const char *unit = NULL;
+	uint64_t w;
+
+	(void)state;
+	assert_int_equal(num_parse_unit("1500ms", 0, 86400000, &w, &unit), 0);
+	assert_true(w == 1500);
+	assert_string_equal(unit, "ms");
+	assert_int_equal(num_parse_unit("30", 0, 100, &w, &unit), 0);
+	assert_string_equal(unit, "");
+	assert_int_equal(num_parse_unit("s", 0, 100, &w, &unit), -EINVAL);
+	assert_int_equal(num_parse_unit("101s", 0, 100, &w, &unit), -ERANGE);
 	assert_string_equal(num_strerror(-EINVAL), "not a number");
 }
 
@@ -90,6 +105,7 @@ int main(void)
 		cmocka_unit_test(refuses_what_atoi_accepts),
 		cmocka_unit_test(range_and_overflow),
 		cmocka_unit_test(length_bounded),
+		cmocka_unit_test(number_then_unit),
 	};
 
 	return cmocka_run_group_tests_name("num", tests, NULL, NULL);
