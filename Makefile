@@ -43,4 +43,5 @@ clean:
 	$(MAKE) -C ctl clean
 	$(MAKE) -C ctl/ike clean
 	$(MAKE) -C pki clean
+	$(MAKE) -C lib clean
 	rm -rf build

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Strict numbers (ctl/lib/num.c): what is a number, and what is not. */
+/* Strict numbers (lib/num.c): what is a number, and what is not. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/num.h"
+#include "num.h"
 
 static void decimal_with_leading_zero_is_decimal(void **state)
 {
