@@ -24,7 +24,6 @@ module:
 
 ctl:
 	$(MAKE) -C ctl
-	$(MAKE) -C ctl/ike
 
 pki:
 	$(MAKE) -C pki
@@ -41,7 +40,6 @@ bench: deps all
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C ctl clean
-	$(MAKE) -C ctl/ike clean
 	$(MAKE) -C pki clean
 	$(MAKE) -C lib clean
 	rm -rf build

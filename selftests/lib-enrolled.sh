@@ -12,7 +12,7 @@
 #   client --c-gwN/gwN-c--> gwN (N = 1, 2) --gwN-l/l-gwN--> lan
 #   192.0.2.100 (up0)       203.0.113.N (lo, probe target)  203.0.113.100
 
-VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod}
+VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod/vpnfod}
 VPNFO_PKI=${VPNFO_PKI:-$VPNFO_ROOT/pki/vpnfo-pki}
 VPNFO_PKID=${VPNFO_PKID:-$VPNFO_ROOT/pki/vpnfo-pkid}
 # jq filter applied to the group's policy after the lab's own settings

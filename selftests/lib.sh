@@ -15,7 +15,7 @@
 # LAB_FAMILY (4 or 6) chooses inner and outer addresses of a lab at setup.
 
 VPNFO_ROOT=${VPNFO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-VPNFOCTL=${VPNFOCTL:-$VPNFO_ROOT/ctl/vpnfoctl}
+VPNFOCTL=${VPNFOCTL:-$VPNFO_ROOT/ctl/vpnfoctl/vpnfoctl}
 LAB_TOOLS=${LAB_TOOLS:-$VPNFO_ROOT/build/selftests}
 LAB_PREFIX=${LAB_PREFIX:-}
 LAB_FAMILY=${LAB_FAMILY:-4}
@@ -792,7 +792,7 @@ all_down_check() {
 # into $LAB_TMP. Names are full namespace names, LAB_PREFIX stays empty.
 
 IKE_CHARON=${CHARON:-/usr/lib/ipsec/charon}
-VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod}
+VPNFOD=${VPNFOD:-$VPNFO_ROOT/ctl/vpnfod/vpnfod}
 
 # ike_require [charon]: skip the file unless it can run here.
 ike_require() {

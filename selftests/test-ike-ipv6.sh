@@ -10,7 +10,7 @@
 # A: vpnfod initiates to charon; IPv6 traffic both ways through ESP (what
 #    each end sends on the link is ESP, never an inner address).
 # B: charon initiates to vpnfod as the gateway while vpnfod is under load:
-#    more than HALF_OPEN_MAX (64, ctl/vpnfod.c) half-open IKE SAs, made by
+#    more than HALF_OPEN_MAX (64, ctl/vpnfod/vpnfod.c) half-open IKE SAs, made by
 #    tools/ike-init-flood.py, so vpnfod answers IKE_SA_INIT with a COOKIE
 #    notify (RFC 7296 2.6); charon returns the cookie and gets through.
 . "$(dirname "$0")/lib.sh"

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vpnfoctl show: every tunnel with its peers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/netlink.h>
+
+#include "commands.h"
+#include "exec.h"
+#include "vnl.h"
+#include "lib/log.h"
+#include "output.h"
+
+static int peers_fetch(struct vnl_client *c, const char *tunnel,
+		       struct peer_list *peers)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = vnl_msg_new(VPNFO_CMD_PEER_GET, NLM_F_DUMP, &msg);
+	if (ret)
+		return ret;
+	if (nla_put_string(msg, VPNFO_A_TUNNEL, tunnel)) {
+		vnl_msg_free(msg);
+		return -EMSGSIZE;
+	}
+	return vnl_request(c, msg, vnl_peer_collect, peers);
+}
+
+static void show_print(const struct tunnel_list *tunnels,
+		       const struct peer_list *peers)
+{
+	unsigned int i;
+	struct json j;
+
+	if (output_json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j, NULL);
+		for (i = 0; i < tunnels->n; i++)
+			tunnel_json(&j, &tunnels->v[i], &peers[i]);
+		json_arr_end(&j);
+		putchar('\n');
+		return;
+	}
+	for (i = 0; i < tunnels->n; i++) {
+		const struct tunnel_info *t = &tunnels->v[i];
+
+		if (i)
+			putchar('\n');
+		tunnel_print(stdout, t);
+		if (peers[i].n)
+			peers_print(stdout, peers[i].v, peers[i].n,
+				    t->has_active ? t->active : NULL, "  ");
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct tunnel_list tunnels = { 0 };
+	struct peer_list *peers = NULL;
+	struct vnl_client c;
+	struct nl_msg *msg;
+	unsigned int i;
+	int ret;
+
+	if (argc > 1) {
+		log_error("unknown argument '%s'", argv[1]);
+		return 2;
+	}
+	ret = vnl_open(&c);
+	if (ret) {
+		request_report(&c, ret, "tunnel dump");
+		return 1;
+	}
+	ret = vnl_msg_new(VPNFO_CMD_TUNNEL_GET, NLM_F_DUMP, &msg);
+	if (!ret)
+		ret = vnl_request(&c, msg, vnl_tunnel_collect, &tunnels);
+	if (ret) {
+		request_report(&c, ret, "tunnel dump");
+		goto cleanup;
+	}
+	peers = calloc(tunnels.n ? tunnels.n : 1, sizeof(*peers));
+	if (!peers) {
+		ret = -ENOMEM;
+		log_error("show: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
+	for (i = 0; i < tunnels.n; i++) {
+		ret = peers_fetch(&c, tunnels.v[i].name, &peers[i]);
+		/* A tunnel deleted since the first dump just has no peers. */
+		if (ret == -ENOENT)
+			ret = 0;
+		if (ret) {
+			request_report(&c, ret, "peer dump");
+			goto cleanup;
+		}
+	}
+	show_print(&tunnels, peers);
+cleanup:
+	if (peers)
+		for (i = 0; i < tunnels.n; i++)
+			free(peers[i].v);
+	free(peers);
+	free(tunnels.v);
+	vnl_close(&c);
+	return ret ? 1 : 0;
+}

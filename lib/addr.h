@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An IP address as the module, the XFRM seam and the configuration files
+ * carry it: 4 or 16 bytes in network order. The parsers are pure: they
+ * return 0 or -EINVAL and print nothing; the caller says what was wrong
+ * in its own words.
+ */
+#ifndef VPNFO_ADDR_H
+#define VPNFO_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vpnfo_addr {
+	int family;		/* AF_INET or AF_INET6; 0: absent */
+	uint8_t len;		/* 4 or 16 */
+	uint8_t bytes[16];
+};
+
+struct vpnfo_prefix {
+	struct vpnfo_addr addr;
+	uint8_t plen;
+};
+
+#define ADDR_STRLEN	46	/* INET6_ADDRSTRLEN */
+#define PREFIX_STRLEN	(ADDR_STRLEN + 4)
+
+/* "192.0.2.1" or "2001:db8::1", nothing around it. */
+int addr_parse(const char *s, struct vpnfo_addr *a);
+/* "ADDR/PLEN" in decimal without leading '+', or a bare ADDR (host
+ * prefix, as with `ip xfrm`). */
+int prefix_parse(const char *s, struct vpnfo_prefix *p);
+/* 4 or 16 bytes; -EBADMSG for any other length. */
+int addr_from_bytes(const void *data, size_t len, struct vpnfo_addr *a);
+int addr_format(const struct vpnfo_addr *a, char *buf, size_t size);
+
+#endif
