@@ -159,29 +159,21 @@ cleanup:
 }
 
 static const struct verb peer_verbs[] = {
-	{ "add", VPNFO_CMD_PEER_NEW, peer_add_build, "peer add" },
-	{ "set", VPNFO_CMD_PEER_SET, peer_set_build, "peer set" },
-	{ "del", VPNFO_CMD_PEER_DEL, peer_del_build, "peer del" },
+	{ "add", VPNFO_CMD_PEER_NEW, peer_add_build, "peer add", false },
+	{ "set", VPNFO_CMD_PEER_SET, peer_set_build, "peer set", false },
+	{ "del", VPNFO_CMD_PEER_DEL, peer_del_build, "peer del", false },
 };
 
 int cmd_peer(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	int ret;
+	static const struct verb_table table = {
+		.object = "peer",
+		.default_verb = NULL,
+		.verbs = peer_verbs,
+		.nverbs = ARRAY_SIZE(peer_verbs),
+		.show = peer_show,
+		.usage = peer_usage_text,
+	};
 
-	ret = verb_exec(peer_verbs, ARRAY_SIZE(peer_verbs), verb, n,
-			     argv + 2);
-	if (ret >= 0)
-		return ret;
-	if (!strcmp(verb, "show"))
-		return peer_show(n, argv + 2);
-	if (!strcmp(verb, "help")) {
-		fputs(peer_usage_text, stdout);
-		return 0;
-	}
-	if (argc > 1)
-		log_error("unknown peer command '%s'", verb);
-	fputs(peer_usage_text, stderr);
-	return 2;
+	return verb_table_run(&table, argc, argv);
 }

@@ -75,21 +75,23 @@ static int reflector_show(int argc, char **argv)
 	return 0;
 }
 
+static const struct verb reflector_verbs[] = {
+	{ "on", VPNFO_CMD_REFLECTOR_SET, reflector_set_build, "reflector set",
+	  true },
+	{ "off", VPNFO_CMD_REFLECTOR_SET, reflector_set_build, "reflector set",
+	  true },
+};
+
 int cmd_reflector(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
+	static const struct verb_table table = {
+		.object = "reflector",
+		.default_verb = "show",
+		.verbs = reflector_verbs,
+		.nverbs = sizeof(reflector_verbs) / sizeof(reflector_verbs[0]),
+		.show = reflector_show,
+		.usage = reflector_usage_text,
+	};
 
-	if (!strcmp(verb, "on") || !strcmp(verb, "off"))
-		return request_exec(VPNFO_CMD_REFLECTOR_SET, 0, reflector_set_build,
-				 argc - 1, argv + 1, NULL, NULL,
-				 "reflector set");
-	if (!strcmp(verb, "show"))
-		return reflector_show(argc > 2 ? argc - 2 : 0, argv + 2);
-	if (!strcmp(verb, "help")) {
-		fputs(reflector_usage_text, stdout);
-		return 0;
-	}
-	log_error("unknown reflector command '%s'", verb);
-	fputs(reflector_usage_text, stderr);
-	return 2;
+	return verb_table_run(&table, argc, argv);
 }

@@ -137,28 +137,21 @@ cleanup:
 }
 
 static const struct verb tunnel_verbs[] = {
-	{ "add", VPNFO_CMD_TUNNEL_NEW, tunnel_add_build, "tunnel add" },
-	{ "set", VPNFO_CMD_TUNNEL_SET, tunnel_set_build, "tunnel set" },
-	{ "del", VPNFO_CMD_TUNNEL_DEL, tunnel_name_build, "tunnel del" },
+	{ "add", VPNFO_CMD_TUNNEL_NEW, tunnel_add_build, "tunnel add", false },
+	{ "set", VPNFO_CMD_TUNNEL_SET, tunnel_set_build, "tunnel set", false },
+	{ "del", VPNFO_CMD_TUNNEL_DEL, tunnel_name_build, "tunnel del", false },
 };
 
 int cmd_tunnel(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
-	int n = argc > 2 ? argc - 2 : 0;
-	int ret;
+	static const struct verb_table table = {
+		.object = "tunnel",
+		.default_verb = "show",
+		.verbs = tunnel_verbs,
+		.nverbs = ARRAY_SIZE(tunnel_verbs),
+		.show = tunnel_show,
+		.usage = tunnel_usage_text,
+	};
 
-	ret = verb_exec(tunnel_verbs, ARRAY_SIZE(tunnel_verbs), verb, n,
-			     argv + 2);
-	if (ret >= 0)
-		return ret;
-	if (!strcmp(verb, "show"))
-		return tunnel_show(n, argv + 2);
-	if (!strcmp(verb, "help")) {
-		fputs(tunnel_usage_text, stdout);
-		return 0;
-	}
-	log_error("unknown tunnel command '%s'", verb);
-	fputs(tunnel_usage_text, stderr);
-	return 2;
+	return verb_table_run(&table, argc, argv);
 }

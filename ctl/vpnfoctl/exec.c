@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
@@ -37,16 +38,36 @@ int request_exec(uint8_t cmd, int flags, build_fn build, int argc,
 	return ret ? 1 : 0;
 }
 
-int verb_exec(const struct verb *verbs, size_t n, const char *name,
-		   int argc, char **argv)
+int verb_table_run(const struct verb_table *t, int argc, char **argv)
 {
+	const char *verb = argc > 1 ? argv[1] : t->default_verb;
+	int n = argc > 2 ? argc - 2 : 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(verbs[i].name, name))
-			return request_exec(verbs[i].cmd, 0, verbs[i].build, argc,
-					 argv, NULL, NULL, verbs[i].what);
-	return -1;
+	if (!verb) {
+		fputs(t->usage, stderr);
+		return 2;
+	}
+	for (i = 0; i < t->nverbs; i++) {
+		const struct verb *v = &t->verbs[i];
+
+		if (strcmp(v->name, verb))
+			continue;
+		if (v->with_verb)
+			return request_exec(v->cmd, 0, v->build, n + 1,
+					    argv + 1, NULL, NULL, v->what);
+		return request_exec(v->cmd, 0, v->build, n, argv + 2, NULL,
+				    NULL, v->what);
+	}
+	if (!strcmp(verb, "show"))
+		return t->show(n, argv + 2);
+	if (!strcmp(verb, "help")) {
+		fputs(t->usage, stdout);
+		return 0;
+	}
+	log_error("unknown %s command '%s'", t->object, verb);
+	fputs(t->usage, stderr);
+	return 2;
 }
 
 void request_report(const struct vnl_client *c, int err, const char *what)

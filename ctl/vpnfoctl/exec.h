@@ -6,6 +6,7 @@
 #ifndef VPNFOCTL_EXEC_H
 #define VPNFOCTL_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,12 +28,21 @@ struct verb {
 	uint8_t cmd;
 	build_fn build;
 	const char *what;	/* for error messages: "tunnel del" */
+	bool with_verb;		/* the builder sees the verb too ("on") */
 };
 
-/* Runs the verb of @verbs named @name; returns the exit status, or -1 if
- * there is no such verb (the caller tries its other verbs). */
-int verb_exec(const struct verb *verbs, size_t n, const char *name,
-		   int argc, char **argv);
+/* An object's subcommand: `vpnfoctl peer add|set|del|show|help ...`. */
+struct verb_table {
+	const char *object;		/* "peer", for messages */
+	const char *default_verb;	/* without one; NULL: usage, exit 2 */
+	const struct verb *verbs;
+	size_t nverbs;
+	int (*show)(int argc, char **argv);	/* argv after "show" */
+	const char *usage;
+};
+
+/* argv[0] is the object's name. Returns the process exit status. */
+int verb_table_run(const struct verb_table *t, int argc, char **argv);
 
 /* Prints "vpnfoctl: <c->extack, or @what>: <strerror(-err)>". */
 void request_report(const struct vnl_client *c, int err, const char *what);
