@@ -5,6 +5,7 @@
  * find them; --json for machine-readable output.
  */
 #include "authority.h"
+#include "lib/log.h"
 #include "json.h"
 #include "pwhash.h"
 #include "util.h"
@@ -747,6 +748,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
+	log_init("vpnfo-pki");
+
 	opt_db = getenv("VPNFO_PKI_DB") ? getenv("VPNFO_PKI_DB") : "/var/lib/vpnfo/pki.db";
 	opt_secret = getenv("VPNFO_PKI_SECRET") ? getenv("VPNFO_PKI_SECRET") :
 						  "/etc/vpnfo/pki.secret";
@@ -756,7 +759,7 @@ int main(int argc, char **argv)
 		case 'd': opt_db = optarg; break;
 		case 's': opt_secret = optarg; break;
 		case 'j': opt_json = true; break;
-		case 'v': log_verbose = LOG_DEBUG; break;
+		case 'v': log_set_level(LOG_LEVEL_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

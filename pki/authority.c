@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "authority.h"
+#include "lib/log.h"
 #include "pwhash.h"
 #include "util.h"
 
@@ -20,7 +21,7 @@ static int secret_load(struct authority *a, const char *path, bool create)
 
 	if (stat(path, &sb) < 0) {
 		if (errno != ENOENT || !create) {
-			pr_err("secret file '%s': %s", path, strerror(errno));
+			log_error("secret file '%s': %s", path, strerror(errno));
 			return -errno;
 		}
 		err = ca_secret_generate(a->secret);
@@ -30,7 +31,7 @@ static int secret_load(struct authority *a, const char *path, bool create)
 	}
 	/* A readable secret would let anyone decrypt every CA key. */
 	if (sb.st_mode & 077) {
-		pr_err("secret file '%s' has mode %04o; it must be 0600", path,
+		log_error("secret file '%s' has mode %04o; it must be 0600", path,
 		       (unsigned int)(sb.st_mode & 07777));
 		return -EPERM;
 	}
@@ -40,7 +41,7 @@ static int secret_load(struct authority *a, const char *path, bool create)
 	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
 		b.len--;
 	if (b.len < 32 || b.len > 64) {
-		pr_err("secret file '%s' must hold 32 to 64 characters", path);
+		log_error("secret file '%s' must hold 32 to 64 characters", path);
 		sbuf_free(&b);
 		return -EINVAL;
 	}
@@ -163,7 +164,7 @@ int auth_group_create(struct authority *a, const char *name, const char *key_typ
 	int err;
 
 	if (!store_name_valid(name)) {
-		pr_err("invalid group name '%s'", name);
+		log_error("invalid group name '%s'", name);
 		return -EINVAL;
 	}
 	snprintf(g.name, sizeof(g.name), "%s", name);
@@ -244,7 +245,7 @@ int auth_group_load(struct authority *a, const char *name, X509 **cert, EVP_PKEY
 	if (!err && key) {
 		err = cached_key(a, name, g.ca_key, key);
 		if (err)
-			pr_err("cannot decrypt the CA key of group '%s' (wrong secret?)", name);
+			log_error("cannot decrypt the CA key of group '%s' (wrong secret?)", name);
 	}
 	if (!err && pol)
 		err = policy_parse(g.policy, strlen(g.policy), false, pol, NULL, 0);
@@ -318,7 +319,7 @@ int auth_user_add(struct authority *a, const char *name, const char *group,
 	int err;
 
 	if (!store_name_valid(name)) {
-		pr_err("invalid user name '%s'", name);
+		log_error("invalid user name '%s'", name);
 		return -EINVAL;
 	}
 	err = pwhash_hash(password, hash);
@@ -382,7 +383,7 @@ int auth_gateway_add(struct authority *a, const char *name, const char *addrs, i
 	memset(&tmp, 0, sizeof(tmp));
 	if (!store_name_valid(name) || policy_add_gateway(&tmp, name, addrs, priority) ||
 	    priority < 0 || priority > 65535) {
-		pr_err("invalid gateway '%s' addresses '%s' priority %d", name, addrs, priority);
+		log_error("invalid gateway '%s' addresses '%s' priority %d", name, addrs, priority);
 		return -EINVAL;
 	}
 	snprintf(gw.name, sizeof(gw.name), "%s", name);

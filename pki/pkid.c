@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vpnfo-pkid: the enrollment service (steps 100-105 and EST over HTTPS). */
 #include "server.h"
+#include "lib/log.h"
 #include "util.h"
 #include "lib/num.h"
 
@@ -84,6 +85,8 @@ int main(int argc, char **argv)
 	SSL_CTX *ctx;
 	sigset_t set;
 
+	log_init("vpnfo-pkid");
+
 	while ((c = getopt_long(argc, argv, "d:s:l:p:P:t:T:n:H:D:C:E:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -98,8 +101,8 @@ int main(int argc, char **argv)
 		case 'D': delay_base = opt_seconds("delay base", optarg, 0, 3600); break;
 		case 'C': delay_cap = opt_seconds("delay cap", optarg, 0, 86400); break;
 		case 'E': est_group = optarg; break;
-		case 'v': log_verbose = LOG_DEBUG; break;
-		case 'q': log_verbose = LOG_ERR; break;
+		case 'v': log_set_level(LOG_LEVEL_DEBUG); break;
+		case 'q': log_set_level(LOG_LEVEL_ERROR); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
 		auth_close(&auth);
 		return 1;
 	}
-	pr_info("listening on %s port %d (%d threads)", listen_addr, srv.port, threads);
+	log_info("listening on %s port %d (%d threads)", listen_addr, srv.port, threads);
 	if (port_file) {
 		char buf[16];
 		int n = snprintf(buf, sizeof(buf), "%d\n", srv.port);
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
 		file_write(port_file, buf, (size_t)n, 0644);
 	}
 	sigwait(&set, &sig);
-	pr_info("signal %d: stopping", sig);
+	log_info("signal %d: stopping", sig);
 	server_stop(&srv);
 	SSL_CTX_free(ctx);
 	api_destroy(&api);

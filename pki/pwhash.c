@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "pwhash.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <argon2.h>
@@ -23,7 +24,7 @@ int pwhash_hash(const char *pass, char out[PWHASH_MAX])
 	rc = argon2id_hash_encoded(PWHASH_T_COST, PWHASH_M_COST_KIB, PWHASH_PARALLELISM, pass, n,
 				   salt, sizeof(salt), 32, out, PWHASH_MAX);
 	if (rc != ARGON2_OK) {
-		pr_err("argon2id: %s", argon2_error_message(rc));
+		log_error("argon2id: %s", argon2_error_message(rc));
 		return -EIO;
 	}
 	return 0;

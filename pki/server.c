@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "server.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -90,14 +91,14 @@ static void conn_handle(struct server *srv, int fd, const char *addr)
 		goto out;
 	err = http_handshake(ssl, true, srv->timeout);
 	if (err) {
-		pr_debug("%s: TLS handshake failed: %s", addr, strerror(-err));
+		log_debug("%s: TLS handshake failed: %s", addr, strerror(-err));
 		goto out;
 	}
 	err = http_read(ssl, true, srv->timeout, &m, &msg, why, sizeof(why));
 	if (err) {
 		int status = read_error_status(err);
 
-		pr_info("%s: bad request: %s", addr, why);
+		log_info("%s: bad request: %s", addr, why);
 		if (!status)
 			goto out;
 		api_error(&resp, status, why);
@@ -113,7 +114,7 @@ static void conn_handle(struct server *srv, int fd, const char *addr)
 		api_handle(srv->api, &req, &resp);
 	}
 	send_resp(ssl, &resp);
-	pr_info("%s %s %s -> %d (%.1f ms)", addr, err ? "-" : m.method, err ? "-" : m.target,
+	log_info("%s %s %s -> %d (%.1f ms)", addr, err ? "-" : m.method, err ? "-" : m.target,
 		resp.status, (time_mono() - t0) * 1000);
 	SSL_shutdown(ssl);
 	conn_close_lingering(fd);
@@ -141,7 +142,7 @@ static void *worker(void *arg)
 				continue;
 			if (srv->stop)
 				break;
-			pr_err("accept: %s", strerror(errno));
+			log_error("accept: %s", strerror(errno));
 			usleep(100000); /* e.g. out of descriptors: do not spin */
 			continue;
 		}
@@ -176,7 +177,7 @@ int server_start(struct server *srv, struct api *api, SSL_CTX *ctx, const char *
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
 		sl = sizeof(struct sockaddr_in6);
 	} else {
-		pr_err("listen address '%s' is not a numeric IP address", addr);
+		log_error("listen address '%s' is not a numeric IP address", addr);
 		return -EINVAL;
 	}
 	srv->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -185,7 +186,7 @@ int server_start(struct server *srv, struct api *api, SSL_CTX *ctx, const char *
 	setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(srv->fd, (struct sockaddr *)&ss, sl) < 0 || listen(srv->fd, 256) < 0) {
 		err = -errno;
-		pr_err("cannot listen on %s port %d: %s", addr, port, strerror(errno));
+		log_error("cannot listen on %s port %d: %s", addr, port, strerror(errno));
 		close(srv->fd);
 		return err;
 	}

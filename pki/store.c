@@ -2,6 +2,7 @@
 /* The backend-independent half of the store: SQL for every operation,
  * locking, transactions and migrations. */
 #include "store.h"
+#include "lib/log.h"
 #include "store_impl.h"
 #include "util.h"
 
@@ -164,7 +165,7 @@ static int store_migrate(struct store *st)
 			      2, params, NULL, NULL);
 		if (ret > 0)
 			ret = 0;
-		pr_debug("schema migrated to version %d", m->version);
+		log_debug("schema migrated to version %d", m->version);
 	}
 	if (ret < 0) {
 		store_tx_rollback(st);
@@ -201,7 +202,7 @@ int store_open(const char *uri, struct store **out)
 	if (!err)
 		err = store_migrate(st);
 	if (err) {
-		pr_err("cannot open store '%s' (%s): %s", uri, be->name, strerror(-err));
+		log_error("cannot open store '%s' (%s): %s", uri, be->name, strerror(-err));
 		store_close(st);
 		return err;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* PostgreSQL backend (libpq), for gateways that share one database. */
 #include "store_impl.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <errno.h>
@@ -21,7 +22,7 @@ static int pg_open(const char *conninfo, void **out)
 		return -ENOMEM;
 	pg->conn = PQconnectdb(conninfo);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		pr_err("postgresql '%s': %s", conninfo, PQerrorMessage(pg->conn));
+		log_error("postgresql '%s': %s", conninfo, PQerrorMessage(pg->conn));
 		PQfinish(pg->conn);
 		free(pg);
 		return -EAGAIN;
@@ -126,7 +127,7 @@ again:
 			PQclear(res);
 			goto again;
 		}
-		pr_debug("postgresql '%s': %s", sql, PQerrorMessage(pg->conn));
+		log_debug("postgresql '%s': %s", sql, PQerrorMessage(pg->conn));
 		break;
 	}
 	PQclear(res);
@@ -145,7 +146,7 @@ static int pg_script(void *p, const char *sql)
 	int ret = 0;
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-		pr_err("postgresql script: %s", PQerrorMessage(pg->conn));
+		log_error("postgresql script: %s", PQerrorMessage(pg->conn));
 		ret = pg_errno(pg, res);
 	}
 	PQclear(res);

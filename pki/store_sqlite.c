@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SQLite backend: one file, WAL journal, foreign keys enforced. */
 #include "store_impl.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,7 +40,7 @@ static int sq_open(const char *path, void **out)
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		pr_err("sqlite '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		log_error("sqlite '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
 		return -EIO;
 	}
@@ -49,7 +50,7 @@ static int sq_open(const char *path, void **out)
 	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
 			      "PRAGMA synchronous=NORMAL;", NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		pr_err("sqlite '%s': %s", path, msg ? msg : "pragma failed");
+		log_error("sqlite '%s': %s", path, msg ? msg : "pragma failed");
 		sqlite3_free(msg);
 		sqlite3_close(db);
 		return -EIO;
@@ -72,7 +73,7 @@ static int sq_exec(void *dbp, const char *sql, int nparams, const char *const *p
 
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		pr_err("sqlite prepare '%s': %s", sql, sqlite3_errmsg(db));
+		log_error("sqlite prepare '%s': %s", sql, sqlite3_errmsg(db));
 		return sq_errno(db, rc);
 	}
 	for (i = 0; i < nparams; i++) {
@@ -100,7 +101,7 @@ static int sq_exec(void *dbp, const char *sql, int nparams, const char *const *p
 	}
 	if (rc != SQLITE_DONE) {
 		ret = sq_errno(db, sqlite3_extended_errcode(db));
-		pr_debug("sqlite '%s': %s", sql, sqlite3_errmsg(db));
+		log_debug("sqlite '%s': %s", sql, sqlite3_errmsg(db));
 		goto out;
 	}
 	ret = sqlite3_column_count(stmt) ? rows : sqlite3_changes(db);
@@ -115,7 +116,7 @@ static int sq_script(void *dbp, const char *sql)
 	int rc = sqlite3_exec(dbp, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
-		pr_err("sqlite script: %s", msg ? msg : "failed");
+		log_error("sqlite script: %s", msg ? msg : "failed");
 		sqlite3_free(msg);
 		return sq_errno(dbp, rc);
 	}

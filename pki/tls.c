@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "server.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@ int tls_server_ctx(struct authority *a, const char *const *sans, SSL_CTX **out)
 
 	err = auth_service_ca(a, &ca, &cakey);
 	if (err) {
-		pr_err("no service CA (run 'vpnfo-pki init'): %s", strerror(-err));
+		log_error("no service CA (run 'vpnfo-pki init'): %s", strerror(-err));
 		return err;
 	}
 	err = ca_key_generate("ec", &key);
@@ -52,7 +53,7 @@ int tls_server_ctx(struct authority *a, const char *const *sans, SSL_CTX **out)
 	err = 0;
 out:
 	if (err)
-		pr_err("cannot set up TLS: %s", ERR_reason_error_string(ERR_peek_last_error()));
+		log_error("cannot set up TLS: %s", ERR_reason_error_string(ERR_peek_last_error()));
 	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	X509_free(cert);

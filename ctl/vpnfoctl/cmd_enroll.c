@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "commands.h"
-#include "enroll.h"
+#include "enroll_client.h"
 #include "util.h"
 #include "lib/num.h"
 

@@ -5,7 +5,7 @@
 /*
  * vpnfod's configuration from what the PKI wrote, instead of vpnfod.conf:
  *
- *   client   the enrollment state directory (ctl/enroll.h): one [tunnel]
+ *   client   the enrollment state directory (pki/lib/enroll_client.h): one [tunnel]
  *            per gateway of the signed policy, in priority order, with
  *            the stored key, certificate and group CA;
  *   gateway  a `vpnfo-pki gateway export` directory: one [group] per

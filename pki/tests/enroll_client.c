@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test and benchmark driver for the enrollment client (ctl/enroll.c):
+ * Test and benchmark driver for the enrollment client (pki/lib/enroll_client.c):
  *   enroll_client HOST PORT PIN USER PASSWORD DIR [CLIENTS ROUNDS]
  *       runs steps 100-105 CLIENTS x ROUNDS times at once (DIR/cN.rR each)
  *       and prints "ok N failed M seconds S per_enroll_ms ..." on stdout
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "enroll.h"
+#include "enroll_client.h"
 #include "util.h"
 
 struct job {

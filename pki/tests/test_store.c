@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "lib/log.h"
 #include "util.h"
 
 static struct store *st;
@@ -289,7 +290,7 @@ int main(void)
 		cmocka_unit_test(concurrent_transactions_all_land),
 	};
 
-	log_verbose = -1;
+	log_set_level(LOG_LEVEL_NONE);
 	return cmocka_run_group_tests_name(getenv("PKI_STORE_URI") ? "store-postgresql" :
 					   "store-sqlite", tests, open_store, close_store);
 }

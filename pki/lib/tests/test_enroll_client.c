@@ -13,9 +13,10 @@
 #include <cmocka.h>
 
 #include "ca.h"
-#include "enroll.h"
+#include "enroll_client.h"
 #include "policy.h"
 #include "util.h"
+#include "lib/log.h"
 
 static char dir[64];
 
@@ -168,6 +169,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(renew_without_state_fails, setup, teardown),
 	};
 
-	log_verbose = -1; /* the refusals log; the assertions are what count */
+	log_set_level(LOG_LEVEL_NONE); /* the refusals log; the assertions are what count */
 	return cmocka_run_group_tests_name("enroll", tests, NULL, NULL);
 }

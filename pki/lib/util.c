@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "util.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,21 +14,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-
-int log_verbose = LOG_INFO;
-
-void log_msg(int level, const char *func, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level > log_verbose)
-		return;
-	fprintf(stderr, "%s: ", func);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int sbuf_grow(struct sbuf *b, size_t need)
 {
@@ -112,12 +98,12 @@ int file_read(const char *path, size_t max, struct sbuf *out)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		pr_err("cannot open '%s': %s", path, strerror(errno));
+		log_error("cannot open '%s': %s", path, strerror(errno));
 		return err;
 	}
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
 		if (out->len + (size_t)n > max) {
-			pr_err("'%s' is larger than %zu bytes", path, max);
+			log_error("'%s' is larger than %zu bytes", path, max);
 			err = -EFBIG;
 			break;
 		}
@@ -144,7 +130,7 @@ int file_write(const char *path, const void *p, size_t n, unsigned int mode)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
 		err = -errno;
-		pr_err("cannot create '%s': %s", tmp, strerror(errno));
+		log_error("cannot create '%s': %s", tmp, strerror(errno));
 		return err;
 	}
 	if (fchmod(fd, mode) < 0)
@@ -168,7 +154,7 @@ int file_write(const char *path, const void *p, size_t n, unsigned int mode)
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
+		log_error("cannot write '%s': %s", path, strerror(-err));
 		unlink(tmp);
 	}
 	return err;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The enrollment client: steps 100-105 of the method, EST renewal. */
-#include "enroll.h"
+#include "enroll_client.h"
+#include "lib/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,7 +58,7 @@ static int tcp_connect(const char *host, int port, double timeout)
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc) {
-		pr_err("cannot resolve '%s': %s", host, gai_strerror(rc));
+		log_error("cannot resolve '%s': %s", host, gai_strerror(rc));
 		return -EHOSTUNREACH;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -82,7 +83,7 @@ next:
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		pr_err("cannot connect to %s port %d", host, port);
+		log_error("cannot connect to %s port %d", host, port);
 	return fd < 0 ? -ECONNREFUSED : fd;
 }
 
@@ -118,7 +119,7 @@ static int server_check(SSL *ssl, const char *host, const char *pin, X509 *file_
 			anchor = sk_X509_value(chain, i);
 	}
 	if (!anchor) {
-		pr_err("server %s: no certificate matches the pinned fingerprint %s", host, pin);
+		log_error("server %s: no certificate matches the pinned fingerprint %s", host, pin);
 		return -EPERM;
 	}
 	store = X509_STORE_new();
@@ -139,7 +140,7 @@ static int server_check(SSL *ssl, const char *host, const char *pin, X509 *file_
 			*anchor_out = anchor;
 		}
 	} else {
-		pr_err("server %s: certificate not trusted: %s", host,
+		log_error("server %s: certificate not trusted: %s", host,
 		       X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 	}
 out:
@@ -179,7 +180,7 @@ static int conn_open(struct trust *t, X509 *cert, EVP_PKEY *key, struct conn *c)
 		SSL_set_tlsext_host_name(c->ssl, t->host);
 	err = http_handshake(c->ssl, false, t->timeout);
 	if (err) {
-		pr_err("TLS handshake with %s failed: %s", t->host, strerror(-err));
+		log_error("TLS handshake with %s failed: %s", t->host, strerror(-err));
 		goto fail;
 	}
 	X509_free(t->anchor);
@@ -222,7 +223,7 @@ static int request(struct trust *t, X509 *cert, EVP_PKEY *key, const char *metho
 	if (!err)
 		err = http_read(c.ssl, false, t->timeout, &m, &msg, why, sizeof(why));
 	if (err) {
-		pr_err("%s %s: %s", method, path, why[0] ? why : strerror(-err));
+		log_error("%s %s: %s", method, path, why[0] ? why : strerror(-err));
 	} else {
 		*status = m.status;
 		err = sbuf_add(out, msg.data + m.head_len, m.content_length);
@@ -241,7 +242,7 @@ static void report_error(const char *what, int status, const struct sbuf *body)
 
 	if (body->len && !json_parse(body->data, body->len, &j, NULL, 0))
 		json_get_str(j, "error", &msg);
-	pr_err("%s: the server answered %d: %s", what, status, msg);
+	log_error("%s: the server answered %d: %s", what, status, msg);
 	json_free(j);
 }
 
@@ -299,7 +300,7 @@ static int check_root(X509 *ca, const char *group)
 	    X509_verify(ca, X509_get0_pubkey(ca)) != 1 || ca_cert_cn(ca, cn, sizeof(cn)) ||
 	    strcmp(cn, group)) {
 		ERR_clear_error();
-		pr_err("the group CA for '%s' is not a valid root certificate", group);
+		log_error("the group CA for '%s' is not a valid root certificate", group);
 		return -EPROTO;
 	}
 	return 0;
@@ -353,19 +354,19 @@ static int fetch_policy(struct trust *t, X509 *cert, EVP_PKEY *key, X509 *group_
 	if (json_parse(body.data, body.len, &j, why, sizeof(why)) ||
 	    json_get_str(j, "policy_cms", &b64) || json_get_str(j, "group", &g) ||
 	    strcmp(g, group) || b64_decode(b64, strlen(b64), cms)) {
-		pr_err("malformed policy answer %s", why);
+		log_error("malformed policy answer %s", why);
 		goto out;
 	}
 	err = policy_verify(group_ca, cms->data, cms->len, text);
 	if (err) {
-		pr_err("the policy's signature does not verify with the group CA");
+		log_error("the policy's signature does not verify with the group CA");
 		goto out;
 	}
 	err = policy_parse(text->data, text->len, true, pol, why, sizeof(why));
 	if (!err && strcmp(pol->group, group))
 		err = -EPROTO;
 	if (err)
-		pr_err("the signed policy is not valid: %s", why);
+		log_error("the signed policy is not valid: %s", why);
 out:
 	free(pol);
 	json_free(j);
@@ -431,7 +432,7 @@ static int check_issued(X509 *cert, EVP_PKEY *key, X509 *ca, const char *user)
 	if (X509_check_private_key(cert, key) != 1 || ca_cert_cn(cert, cn, sizeof(cn)) ||
 	    strcmp(cn, user) || ca_verify_leaf(ca, cert, why, sizeof(why))) {
 		ERR_clear_error();
-		pr_err("the issued certificate is not valid for us %s", why);
+		log_error("the issued certificate is not valid for us %s", why);
 		return -EPROTO;
 	}
 	return 0;
@@ -448,7 +449,7 @@ static int load_trust(struct trust *t, const char *ca_file)
 	if (!err)
 		err = pem.data ? ca_cert_from_pem(pem.data, pem.len, &t->ca) : -EINVAL;
 	if (err)
-		pr_err("cannot load the CA file '%s'", ca_file);
+		log_error("cannot load the CA file '%s'", ca_file);
 	sbuf_free(&pem);
 	return err;
 }
@@ -468,11 +469,11 @@ int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *tm)
 	int status = 0, err;
 
 	if ((!cfg->pin_sha256 && !cfg->ca_file) || !name_valid(cfg->user)) {
-		pr_err("need a valid user name and a pinned fingerprint or CA file");
+		log_error("need a valid user name and a pinned fingerprint or CA file");
 		return -EINVAL;
 	}
 	if (mkdir(cfg->dir, 0700) < 0 && errno != EEXIST) {
-		pr_err("cannot create '%s': %s", cfg->dir, strerror(errno));
+		log_error("cannot create '%s': %s", cfg->dir, strerror(errno));
 		return -errno;
 	}
 	err = load_trust(&t, cfg->ca_file);
@@ -495,7 +496,7 @@ int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *tm)
 	if (json_parse(resp.data, resp.len, &j, NULL, 0) || json_get_str(j, "group", &group) ||
 	    !name_valid(group) || json_get_str(j, "ca", &capem) ||
 	    ca_cert_from_pem(capem, strlen(capem), &ca) || check_root(ca, group)) {
-		pr_err("malformed answer to the first request");
+		log_error("malformed answer to the first request");
 		goto out;
 	}
 	snprintf(groupbuf, sizeof(groupbuf), "%s", group);
@@ -530,7 +531,7 @@ int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *tm)
 	if (json_parse(resp.data, resp.len, &j, NULL, 0) ||
 	    json_get_str(j, "certificate", &certpem) ||
 	    ca_cert_from_pem(certpem, strlen(certpem), &cert)) {
-		pr_err("malformed answer to the certificate request");
+		log_error("malformed answer to the certificate request");
 		goto out;
 	}
 	err = check_issued(cert, key, ca, cfg->user);
@@ -682,7 +683,7 @@ int enroll_renew(const char *dir, double fraction, bool force, double timeout, b
 	if (!err)
 		err = load_key_file(dir, &key);
 	if (err) {
-		pr_err("no usable enrollment state in '%s'", dir);
+		log_error("no usable enrollment state in '%s'", dir);
 		goto out;
 	}
 	t.host = host;

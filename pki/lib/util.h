@@ -1,22 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Small helpers shared by the pki tools: logging, buffers, files, encodings. */
+/* Small helpers shared by the pki tools and the enrollment client: buffers,
+ * files, encodings, names, passwords. (The log is lib/log.h.) */
 #ifndef PKI_UTIL_H
 #define PKI_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-
-extern int log_verbose;
-
-void log_msg(int level, const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define LOG_ERR 0
-#define LOG_INFO 1
-#define LOG_DEBUG 2
-#define pr_err(...) log_msg(LOG_ERR, __func__, __VA_ARGS__)
-#define pr_info(...) log_msg(LOG_INFO, __func__, __VA_ARGS__)
-#define pr_debug(...) log_msg(LOG_DEBUG, __func__, __VA_ARGS__)
 
 /* A growable byte string, always NUL-terminated. */
 struct sbuf {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ca.h"
+#include "lib/log.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -36,7 +37,7 @@ int ca_key_generate(const char *type, EVP_PKEY **out)
 	else if (!strcmp(type, "rsa-4096"))
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
 	else {
-		pr_err("unknown key type '%s'", type);
+		log_error("unknown key type '%s'", type);
 		return -EINVAL;
 	}
 	if (!k)
