@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The enrollment service's request handlers: the patent's steps 100-105 as
- * a JSON API, and EST (RFC 7030). Transport-free: the server hands over a
- * parsed request and the TLS peer certificate, and sends back the answer.
+ * a JSON API (enroll_api.c), and EST, RFC 7030 (est.c), on the checks they
+ * share (service.c). Transport-free: the server (server.c) routes a parsed
+ * request with the TLS peer certificate to one of them and sends back the
+ * answer.
  *
  *   POST /v1/enroll/start  {"user","password"}         -> {"group","ca"}     (100/101)
  *   POST /v1/enroll/csr    {"user","password","csr"}   -> {"certificate",
@@ -48,11 +50,10 @@ struct api_resp {
 int api_init(struct api *api, struct authority *auth, int hash_slots, double rl_base,
 	     double rl_cap);
 void api_destroy(struct api *api);
-void api_handle(struct api *api, const struct api_req *req, struct api_resp *resp);
 /* Sets a JSON error answer {"error": reason}. */
 void api_error(struct api_resp *resp, int status, const char *reason);
 
-/* Shared with est.c. */
+/* The checks every handler shares (service.c). */
 int api_password_check(struct api *api, const char *user, const char *pass,
 		       const char *addr, struct store_user *u);
 int api_peer_check(struct api *api, X509 *peer, struct store_user *u, char *why,
@@ -61,7 +62,12 @@ int api_issue_client(struct api *api, const struct store_user *u, X509_REQ *req,
 		     const char *actor, X509 **cert, char *why, size_t whylen);
 void api_store_error(struct api_resp *resp, int err);
 
-/* group NULL: the request named no label. */
+/* The JSON API: POST /v1/enroll/start, POST /v1/enroll/csr, GET /v1/policy. */
+void api_enroll_start(struct api *api, const struct api_req *req, struct api_resp *resp);
+void api_enroll_csr(struct api *api, const struct api_req *req, struct api_resp *resp);
+void api_policy_get(struct api *api, const struct api_req *req, struct api_resp *resp);
+
+/* EST; group NULL: the request named no label. */
 void est_handle(struct api *api, const struct api_req *req, const char *group,
 		const char *op, struct api_resp *resp);
 

@@ -30,6 +30,48 @@ static int read_error_status(int err)
 	}
 }
 
+/* Resources to handlers; method and path errors answered here. */
+static void route(struct api *api, const struct api_req *req, struct api_resp *resp)
+{
+	const char *t = req->m->target, *est = "/.well-known/est/";
+	bool post = !strcmp(req->m->method, "POST");
+
+	if (!strncmp(t, est, strlen(est))) {
+		char group[STORE_NAME_MAX] = "", op[32];
+		const char *g = t + strlen(est), *slash = strchr(g, '/');
+
+		/* RFC 7030 §3.2.2: the label (our group) is optional. Without it
+		 * enrollment uses the user's own group, cacerts the default one. */
+		if (!slash) {
+			slash = g - 1;
+		} else if ((size_t)(slash - g) >= sizeof(group)) {
+			api_error(resp, 404, "EST path must be /.well-known/est/[<group>/]<operation>");
+			return;
+		} else {
+			memcpy(group, g, (size_t)(slash - g));
+			group[slash - g] = '\0';
+		}
+		if (strlen(slash + 1) >= sizeof(op)) {
+			api_error(resp, 404, "no such EST operation");
+			return;
+		}
+		strcpy(op, slash + 1);
+		est_handle(api, req, group[0] ? group : NULL, op, resp);
+		return;
+	}
+	if (!strcmp(t, "/v1/enroll/start") && post)
+		api_enroll_start(api, req, resp);
+	else if (!strcmp(t, "/v1/enroll/csr") && post)
+		api_enroll_csr(api, req, resp);
+	else if (!strcmp(t, "/v1/policy") && !post)
+		api_policy_get(api, req, resp);
+	else if (!strcmp(t, "/v1/enroll/start") || !strcmp(t, "/v1/enroll/csr") ||
+		 !strcmp(t, "/v1/policy"))
+		api_error(resp, 405, "method not allowed here");
+	else
+		api_error(resp, 404, "no such resource");
+}
+
 static void send_resp(SSL *ssl, struct api_resp *resp)
 {
 	struct sbuf head = { 0 };
@@ -111,7 +153,7 @@ static void conn_handle(struct server *srv, int fd, const char *addr)
 			.addr = addr,
 		};
 
-		api_handle(srv->api, &req, &resp);
+		route(srv->api, &req, &resp);
 	}
 	send_resp(ssl, &resp);
 	log_info("%s %s %s -> %d (%.1f ms)", addr, err ? "-" : m.method, err ? "-" : m.target,
