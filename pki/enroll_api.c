@@ -4,6 +4,8 @@
  * resources). Bodies are strict JSON objects with only the named members.
  */
 #include "api.h"
+#include <jansson.h>
+
 #include "json.h"
 #include "util.h"
 
@@ -36,7 +38,7 @@ static int parse_body(const struct api_req *req, const char *const *keys, struct
 		api_error(resp, 400, msg);
 		return -EINVAL;
 	}
-	if (j->type != JSON_OBJ || json_check_keys(j, keys, &bad)) {
+	if (j->type != JV_OBJ || json_check_keys(j, keys, &bad)) {
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "unexpected member '%.60s'", bad ? bad : "(not an object)");
@@ -46,7 +48,7 @@ static int parse_body(const struct api_req *req, const char *const *keys, struct
 	}
 	for (; *keys; keys++) {
 		c = json_get(j, *keys);
-		if (!c || c->type != JSON_STR) {
+		if (!c || c->type != JV_STR) {
 			char msg[120];
 
 			snprintf(msg, sizeof(msg), "member '%s' missing or not a string", *keys);
@@ -105,9 +107,8 @@ void api_enroll_start(struct api *api, const struct api_req *req, struct api_res
 	store_audit_add(api->auth->st, "service", "enroll-start", detail);
 	resp->status = 200;
 	resp->content_type = "application/json";
-	if (sbuf_addstr(&resp->body, "{\"group\":") || json_add_str(&resp->body, g.name) ||
-	    sbuf_addstr(&resp->body, ",\"ca\":") || json_add_str(&resp->body, g.ca_cert) ||
-	    sbuf_addstr(&resp->body, "}\n"))
+	if (json_emit(&resp->body, json_pack("{s:s,s:s}", "group", g.name, "ca",
+					     g.ca_cert), true))
 		api_error(resp, 500, "out of memory");
 	store_group_free(&g);
 	store_user_free(&u);
@@ -131,10 +132,8 @@ static void answer_cert(struct api *api, const char *group, X509 *cert, struct a
 	} else {
 		resp->status = 200;
 		resp->content_type = "application/json";
-		if (sbuf_addstr(&resp->body, "{\"certificate\":") ||
-		    json_add_str(&resp->body, pem) ||
-		    sbuf_printf(&resp->body, ",\"serial\":\"%s\",\"ca\":", serial) ||
-		    json_add_str(&resp->body, capem) || sbuf_addstr(&resp->body, "}\n"))
+		if (json_emit(&resp->body, json_pack("{s:s,s:s,s:s}", "certificate", pem,
+						     "serial", serial, "ca", capem), true))
 			api_error(resp, 500, "out of memory");
 	}
 	X509_free(root);
@@ -212,10 +211,13 @@ void api_policy_get(struct api *api, const struct api_req *req, struct api_resp 
 	} else {
 		resp->status = 200;
 		resp->content_type = "application/json";
-		if (sbuf_addstr(&resp->body, "{\"group\":") || json_add_str(&resp->body, u.group) ||
-		    sbuf_addstr(&resp->body, ",\"policy_cms\":\"") ||
-		    b64_encode(cms.data, cms.len, &resp->body) || sbuf_addstr(&resp->body, "\"}\n"))
+		struct sbuf b64 = { 0 };
+
+		if (b64_encode(cms.data, cms.len, &b64) ||
+		    json_emit(&resp->body, json_pack("{s:s,s:s}", "group", u.group,
+						     "policy_cms", b64.data), true))
 			api_error(resp, 500, "out of memory");
+		sbuf_free(&b64);
 	}
 	EVP_PKEY_free(key);
 	X509_free(root);

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (json_parse((const char *)data, size, &j, NULL, 0))
 		return 0;
-	if (j->type == JSON_STR) {
+	if (j->type == JV_STR) {
 		struct sbuf b = { 0 };
 		struct json *back;
 

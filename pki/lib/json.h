@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A small strict JSON (RFC 8259) reader and string escaper. */
+/* A strict JSON (RFC 8259) reader and string escaper, on jansson. */
 #ifndef PKI_JSON_H
 #define PKI_JSON_H
 
@@ -9,14 +9,14 @@
 
 #include "util.h"
 
-enum json_type { JSON_NULL, JSON_BOOL, JSON_INT, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ };
+enum json_type { JV_NULL, JV_BOOL, JV_INT, JV_NUM, JV_STR, JV_ARR, JV_OBJ };
 
 struct json {
 	enum json_type type;
 	bool b;
-	int64_t i;		/* JSON_INT: an integer that fits int64 */
-	double num;		/* JSON_INT and JSON_NUM */
-	char *str;		/* JSON_STR, NUL-terminated, no NUL inside */
+	int64_t i;		/* JV_INT: an integer that fits int64 */
+	double num;		/* JV_INT and JV_NUM */
+	char *str;		/* JV_STR, NUL-terminated, no NUL inside */
 	size_t len;
 	char *key;		/* member name when inside an object */
 	struct json *child;	/* first element / member */
@@ -41,5 +41,13 @@ int json_check_keys(const struct json *obj, const char *const *allowed, const ch
 
 /* Appends s as a JSON string literal (quotes included). */
 int json_add_str(struct sbuf *b, const char *s);
+
+/*
+ * The writers build documents with jansson (json_pack) and append them
+ * here, compact, with a newline if @nl. Takes the reference to @v (NULL,
+ * as json_pack returns for a NULL or invalid UTF-8 string: -EINVAL).
+ */
+typedef struct json_t json_t;
+int json_emit(struct sbuf *b, json_t *v, bool nl);
 
 #endif

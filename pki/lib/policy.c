@@ -135,14 +135,14 @@ static int get_strs(const struct json *o, const char *k, int max, size_t width, 
 
 	if (!a)
 		return fail(why, n, k, "missing");
-	if (a->type != JSON_ARR || a->count == 0 || a->count > (size_t)max)
+	if (a->type != JV_ARR || a->count == 0 || a->count > (size_t)max)
 		return fail(why, n, k, "must be a non-empty array of strings (bounded)");
 	for (e = a->child; e; e = e->next, i++) {
-		if (e->type != JSON_STR || e->len >= width || !ok(e->str)) {
+		if (e->type != JV_STR || e->len >= width || !ok(e->str)) {
 			char r[128];
 
 			snprintf(r, sizeof(r), "invalid entry '%.60s'",
-				 e->type == JSON_STR ? e->str : "(not a string)");
+				 e->type == JV_STR ? e->str : "(not a string)");
 			return fail(why, n, k, r);
 		}
 		memcpy(dst + (size_t)i * width, e->str, e->len + 1);
@@ -163,14 +163,14 @@ static int parse_gateways(const struct json *o, struct policy *p, char *why, siz
 
 	if (!a)
 		return fail(why, n, "gateways", "missing");
-	if (a->type != JSON_ARR || a->count > POLICY_MAX_GATEWAYS)
+	if (a->type != JV_ARR || a->count > POLICY_MAX_GATEWAYS)
 		return fail(why, n, "gateways", "must be an array of at most 32 gateways");
 	for (e = a->child; e; e = e->next) {
 		struct policy_gateway *gw = &p->gateways[p->ngateways];
 		const char *name, *bad = NULL;
 		int err;
 
-		if (e->type != JSON_OBJ || json_check_keys(e, gw_keys, &bad))
+		if (e->type != JV_OBJ || json_check_keys(e, gw_keys, &bad))
 			return fail(why, n, "gateways", bad ? bad : "entry must be an object");
 		if (json_get_str(e, "name", &name) || !name_valid(name))
 			return fail(why, n, "gateways", "entry with an invalid name");
@@ -212,7 +212,7 @@ int policy_parse(const char *text, size_t n, bool served, struct policy *p, char
 	err = json_parse(text, n, &j, why, whylen);
 	if (err)
 		return err;
-	if (j->type != JSON_OBJ) {
+	if (j->type != JV_OBJ) {
 		err = fail(why, whylen, "(document)", "must be an object");
 		goto out;
 	}

@@ -25,10 +25,10 @@ static void accepts_nested_document(void **state)
 
 	(void)state;
 	assert_int_equal(parse(" {\"a\": [1, -2, 3.5e2, true, false, null], \"b\": {\"c\": \"d\"}} ", &j), 0);
-	assert_int_equal(j->type, JSON_OBJ);
+	assert_int_equal(j->type, JV_OBJ);
 	assert_int_equal(json_get(j, "a")->count, 6);
 	assert_int_equal(json_get(j, "a")->child->next->i, -2);
-	assert_int_equal(json_get(j, "a")->child->next->next->type, JSON_NUM);
+	assert_int_equal(json_get(j, "a")->child->next->next->type, JV_NUM);
 	assert_int_equal(json_get_str(json_get(j, "b"), "c", &s), 0);
 	assert_string_equal(s, "d");
 	assert_int_equal(json_get_int(j, "b", &v), -EINVAL);
