@@ -6,6 +6,8 @@
  * issuance of a client certificate.
  */
 #include "api.h"
+#include <jansson.h>
+
 #include "json.h"
 #include "pwhash.h"
 #include "util.h"
@@ -41,8 +43,7 @@ void api_error(struct api_resp *resp, int status, const char *reason)
 	resp->status = status;
 	resp->content_type = "application/json";
 	resp->body.len = 0;
-	if (sbuf_addstr(&resp->body, "{\"error\":") || json_add_str(&resp->body, reason) ||
-	    sbuf_addstr(&resp->body, "}\n"))
+	if (json_emit(&resp->body, json_pack("{s:s}", "error", reason), true))
 		resp->status = 500;
 }
 

@@ -26,6 +26,8 @@
 
 #include "ca.h"
 #include "http.h"
+#include <jansson.h>
+
 #include "json.h"
 #include "policy.h"
 #include "util.h"
@@ -259,20 +261,12 @@ static int status_err(int status)
 /* JSON request {"user":..., "password":..., ["csr":...]}. */
 static int login_body(const struct enroll_cfg *cfg, const char *csr, struct sbuf *b)
 {
-	int err = sbuf_addstr(b, "{\"user\":");
-
-	if (!err)
-		err = json_add_str(b, cfg->user);
-	if (!err)
-		err = sbuf_addstr(b, ",\"password\":");
-	if (!err)
-		err = json_add_str(b, cfg->password);
-	if (!err && csr) {
-		err = sbuf_addstr(b, ",\"csr\":");
-		if (!err)
-			err = json_add_str(b, csr);
-	}
-	return err ? err : sbuf_addstr(b, "}");
+	if (csr)
+		return json_emit(b, json_pack("{s:s,s:s,s:s}", "user", cfg->user,
+					      "password", cfg->password, "csr", csr),
+				 false);
+	return json_emit(b, json_pack("{s:s,s:s}", "user", cfg->user, "password",
+				      cfg->password), false);
 }
 
 static int pem_of_req(X509_REQ *req, char **out)
@@ -387,19 +381,8 @@ static int save_state(const struct trust *t, const char *dir, const char *user,
 	struct sbuf b = { 0 };
 	int err;
 
-	err = sbuf_addstr(&b, "{\"host\":");
-	if (!err)
-		err = json_add_str(&b, t->host);
-	if (!err)
-		err = sbuf_printf(&b, ",\"port\":%d,\"user\":", t->port);
-	if (!err)
-		err = json_add_str(&b, user);
-	if (!err)
-		err = sbuf_addstr(&b, ",\"group\":");
-	if (!err)
-		err = json_add_str(&b, group);
-	if (!err)
-		err = sbuf_addstr(&b, "}\n");
+	err = json_emit(&b, json_pack("{s:s,s:i,s:s,s:s}", "host", t->host, "port",
+				      t->port, "user", user, "group", group), true);
 	if (!err)
 		err = write_str(dir, "enroll.json", b.data, b.len, 0644);
 	if (!err && t->anchor)
