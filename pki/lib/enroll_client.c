@@ -6,10 +6,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,138 +16,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "ca.h"
-#include "http.h"
 #include <jansson.h>
 
 #include "json.h"
 #include "policy.h"
 #include "util.h"
 
-struct conn {
-	int fd;
-	SSL_CTX *ctx;
-	SSL *ssl;
-};
-
-static void conn_close(struct conn *c)
-{
-	if (c->ssl)
-		SSL_shutdown(c->ssl);
-	SSL_free(c->ssl);
-	SSL_CTX_free(c->ctx);
-	if (c->fd >= 0)
-		close(c->fd);
-	c->ssl = NULL;
-	c->ctx = NULL;
-	c->fd = -1;
-}
-
-static int tcp_connect(const char *host, int port, double timeout)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char portstr[8];
-	int fd = -1, rc, one = 1;
-
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	rc = getaddrinfo(host, portstr, &hints, &res);
-	if (rc) {
-		log_error("cannot resolve '%s': %s", host, gai_strerror(rc));
-		return -EHOSTUNREACH;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		struct pollfd pfd;
-		socklen_t sl = sizeof(rc);
-
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)
-			goto next;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, (int)(timeout * 1000)) != 1 ||
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &rc, &sl) < 0 || rc)
-			goto next;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		break;
-next:
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		log_error("cannot connect to %s port %d", host, port);
-	return fd < 0 ? -ECONNREFUSED : fd;
-}
-
 static bool is_ip(const char *host)
 {
 	unsigned char tmp[16];
 
 	return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
-}
-
-/*
- * The server's leaf must chain to the anchor and name host. The anchor is
- * the service CA: from ca_file, or the chain certificate whose SHA-256
- * equals the pin. Nothing is sent before this passes.
- */
-static int server_check(SSL *ssl, const char *host, const char *pin, X509 *file_ca,
-			X509 **anchor_out)
-{
-	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
-	X509 *leaf = SSL_get0_peer_certificate(ssl), *anchor = file_ca;
-	X509_STORE *store = NULL;
-	X509_STORE_CTX *ctx = NULL;
-	X509_VERIFY_PARAM *param;
-	int i, err = -EPERM;
-
-	if (!leaf)
-		return -EPERM;
-	for (i = 0; pin && chain && i < sk_X509_num(chain); i++) {
-		char fp[CA_FP_HEX];
-
-		if (!ca_cert_fingerprint(sk_X509_value(chain, i), fp) &&
-		    strlen(pin) == 64 && !strncasecmp(fp, pin, 64))
-			anchor = sk_X509_value(chain, i);
-	}
-	if (!anchor) {
-		log_error("server %s: no certificate matches the pinned fingerprint %s", host, pin);
-		return -EPERM;
-	}
-	store = X509_STORE_new();
-	ctx = X509_STORE_CTX_new();
-	if (!store || !ctx || !X509_STORE_add_cert(store, anchor) ||
-	    !X509_STORE_CTX_init(ctx, store, leaf, chain))
-		goto out;
-	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
-	param = X509_STORE_CTX_get0_param(ctx);
-	if (is_ip(host))
-		X509_VERIFY_PARAM_set1_ip_asc(param, host);
-	else
-		X509_VERIFY_PARAM_set1_host(param, host, 0);
-	if (X509_verify_cert(ctx) == 1) {
-		err = 0;
-		if (anchor_out) {
-			X509_up_ref(anchor);
-			*anchor_out = anchor;
-		}
-	} else {
-		log_error("server %s: certificate not trusted: %s", host,
-		       X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
-	}
-out:
-	ERR_clear_error();
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(store);
-	return err;
 }
 
 struct trust {
@@ -161,40 +47,105 @@ struct trust {
 	double timeout;
 };
 
-static int conn_open(struct trust *t, X509 *cert, EVP_PKEY *key, struct conn *c)
+/*
+ * The server's leaf must chain to the anchor and name host. The anchor is
+ * the service CA: from ca_file, or the chain certificate whose SHA-256
+ * equals the pin. This replaces OpenSSL's own verification inside the
+ * handshake (SSL_CTX_set_cert_verify_callback), so nothing is sent before
+ * it passes; libcurl's CA bundle and host check play no part.
+ */
+static int server_check(X509_STORE_CTX *hs, void *arg)
 {
-	int err;
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_untrusted(hs);
+	X509 *leaf = X509_STORE_CTX_get0_cert(hs);
+	struct trust *t = arg;
+	X509 *anchor = t->ca;
+	X509_STORE *store = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	X509_VERIFY_PARAM *param;
+	int i, ok = 0;
 
-	c->fd = tcp_connect(t->host, t->port, t->timeout);
-	if (c->fd < 0)
-		return c->fd;
-	c->ctx = SSL_CTX_new(TLS_client_method());
-	err = -ENOMEM;
-	if (!c->ctx || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION))
-		goto fail;
-	if (cert && (SSL_CTX_use_certificate(c->ctx, cert) != 1 ||
-		     SSL_CTX_use_PrivateKey(c->ctx, key) != 1))
-		goto fail;
-	c->ssl = SSL_new(c->ctx);
-	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
-		goto fail;
-	if (!is_ip(t->host))
-		SSL_set_tlsext_host_name(c->ssl, t->host);
-	err = http_handshake(c->ssl, false, t->timeout);
-	if (err) {
-		log_error("TLS handshake with %s failed: %s", t->host, strerror(-err));
-		goto fail;
+	if (!leaf)
+		return 0;
+	for (i = 0; t->pin && chain && i < sk_X509_num(chain); i++) {
+		char fp[CA_FP_HEX];
+
+		if (!ca_cert_fingerprint(sk_X509_value(chain, i), fp) &&
+		    strlen(t->pin) == 64 && !strncasecmp(fp, t->pin, 64))
+			anchor = sk_X509_value(chain, i);
 	}
-	X509_free(t->anchor);
-	t->anchor = NULL;
-	err = server_check(c->ssl, t->host, t->pin, t->ca, &t->anchor);
-	if (err)
-		goto fail;
-	return 0;
-fail:
-	ERR_clear_error();
-	conn_close(c);
-	return err;
+	if (!anchor) {
+		log_error("server %s: no certificate matches the pinned fingerprint %s",
+			  t->host, t->pin);
+		X509_STORE_CTX_set_error(hs, X509_V_ERR_CERT_UNTRUSTED);
+		return 0;
+	}
+	store = X509_STORE_new();
+	ctx = X509_STORE_CTX_new();
+	if (!store || !ctx || !X509_STORE_add_cert(store, anchor) ||
+	    !X509_STORE_CTX_init(ctx, store, leaf, chain))
+		goto out;
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+	param = X509_STORE_CTX_get0_param(ctx);
+	if (is_ip(t->host))
+		X509_VERIFY_PARAM_set1_ip_asc(param, t->host);
+	else
+		X509_VERIFY_PARAM_set1_host(param, t->host, 0);
+	if (X509_verify_cert(ctx) == 1) {
+		ok = 1;
+		X509_free(t->anchor);
+		X509_up_ref(anchor);
+		t->anchor = anchor;
+	} else {
+		log_error("server %s: certificate not trusted: %s", t->host,
+			  X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+	}
+out:
+	X509_STORE_CTX_set_error(hs, ok ? X509_V_OK : X509_V_ERR_CERT_UNTRUSTED);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return ok;
+}
+
+struct tls_setup {
+	struct trust *t;
+	X509 *cert;		/* client certificate (EST renewal) or NULL */
+	EVP_PKEY *key;
+};
+
+/* libcurl hands over its SSL_CTX before the handshake (OpenSSL backend). */
+static CURLcode tls_setup(CURL *curl, void *sslctx, void *arg)
+{
+	const struct tls_setup *ts = arg;
+	SSL_CTX *ctx = sslctx;
+
+	(void)curl;
+	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
+		return CURLE_SSL_CERTPROBLEM;
+	if (ts->cert && (SSL_CTX_use_certificate(ctx, ts->cert) != 1 ||
+			 SSL_CTX_use_PrivateKey(ctx, ts->key) != 1))
+		return CURLE_SSL_CERTPROBLEM;
+	SSL_CTX_set_cert_verify_callback(ctx, server_check, ts->t);
+	return CURLE_OK;
+}
+
+/* Answers larger than this are refused, not stored. */
+#define ENROLL_ANSWER_MAX (1 << 20)
+
+static size_t body_add(char *p, size_t size, size_t n, void *arg)
+{
+	struct sbuf *out = arg;
+
+	if (n && size > ENROLL_ANSWER_MAX / n)
+		return 0;
+	if (out->len + size * n > ENROLL_ANSWER_MAX || sbuf_add(out, p, size * n))
+		return 0;	/* libcurl stops with CURLE_WRITE_ERROR */
+	return size * n;
+}
+
+static void curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* One request on a fresh connection; the answer's body goes to out. */
@@ -202,37 +153,93 @@ static int request(struct trust *t, X509 *cert, EVP_PKEY *key, const char *metho
 		   const char *path, const char *ctype, const struct sbuf *body, int *status,
 		   struct sbuf *out)
 {
-	struct conn c = { .fd = -1 };
-	struct sbuf msg = { 0 }, head = { 0 };
-	struct http_msg m;
-	char why[160] = "";
-	int err;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct tls_setup ts = { .t = t, .cert = cert, .key = key };
+	struct curl_slist *hdrs = NULL;
+	char url[512], ctype_hdr[128];
+	long code = 0;
+	CURLcode rc;
+	CURL *curl;
+	int err = -ENOMEM;
 
-	err = conn_open(t, cert, key, &c);
-	if (err)
-		return err;
-	err = sbuf_printf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method,
-			  path, t->host);
-	if (!err && body)
-		err = sbuf_printf(&head, "Content-Type: %s\r\nContent-Length: %zu\r\n", ctype,
-				  body->len);
-	if (!err)
-		err = sbuf_add(&head, "\r\n", 2);
-	if (!err && body)
-		err = sbuf_add(&head, body->data, body->len);
-	if (!err)
-		err = http_write_all(c.ssl, head.data, head.len);
-	if (!err)
-		err = http_read(c.ssl, false, t->timeout, &m, &msg, why, sizeof(why));
-	if (err) {
-		log_error("%s %s: %s", method, path, why[0] ? why : strerror(-err));
-	} else {
-		*status = m.status;
-		err = sbuf_add(out, msg.data + m.head_len, m.content_length);
+	pthread_once(&once, curl_init_once);
+	snprintf(url, sizeof(url), strchr(t->host, ':') ? "https://[%s]:%d%s" :
+		 "https://%s:%d%s", t->host, t->port, path);
+	curl = curl_easy_init();
+	if (!curl)
+		return -ENOMEM;
+	if (ctype) {
+		snprintf(ctype_hdr, sizeof(ctype_hdr), "Content-Type: %s", ctype);
+		hdrs = curl_slist_append(hdrs, ctype_hdr);
+		if (!hdrs)
+			goto out;
 	}
-	sbuf_free(&head); /* held the password */
-	sbuf_free(&msg);
-	conn_close(&c);
+	/* "Expect: 100-continue" would cost a round trip for nothing. */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (!hdrs)
+		goto out;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)(t->timeout * 1000));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(t->timeout * 1000));
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	/* Verification is server_check's, installed by tls_setup; VERIFYPEER
+	 * makes a refusal end the handshake. */
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	/* Only the pinned anchor is trusted: no system CA bundle is loaded. */
+	curl_easy_setopt(curl, CURLOPT_CAINFO, NULL);
+	curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, tls_setup);
+	curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &ts);
+	curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, body_add);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+	if (body) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+	} else {
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	}
+	if (strcmp(method, body ? "POST" : "GET"))
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	rc = curl_easy_perform(curl);
+	switch (rc) {
+	case CURLE_OK:
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		*status = (int)code;
+		err = 0;
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		log_error("cannot resolve '%s'", t->host);
+		err = -EHOSTUNREACH;
+		break;
+	case CURLE_COULDNT_CONNECT:
+		log_error("cannot connect to %s port %d", t->host, t->port);
+		err = -ECONNREFUSED;
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+		/* server_check has said why when it refused. */
+		log_error("TLS handshake with %s failed: %s", t->host,
+			  curl_easy_strerror(rc));
+		err = -EPERM;
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		log_error("%s %s: timed out", method, path);
+		err = -ETIMEDOUT;
+		break;
+	default:
+		log_error("%s %s: %s", method, path, curl_easy_strerror(rc));
+		err = -EPROTO;
+		break;
+	}
+out:
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(curl);
+	ERR_clear_error();
 	return err;
 }
 
