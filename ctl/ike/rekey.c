@@ -21,6 +21,7 @@
 #include <openssl/x509.h>
 
 #include "sa_priv.h"
+#include "lib/log.h"
 
 #define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE */
 #define REKEY_GIVEUP_MS		30000	/* after a refusal: try again */
@@ -116,7 +117,7 @@ static void current_out(struct ike_sa *sa)
 {
 	if (sa->child.installed && !sa->child.out_installed &&
 	    ike_child_install_out(sa, &sa->child))
-		ike_info("%s: outbound SA %08x not installed", sa->conf->name,
+		log_info("%s: outbound SA %08x not installed", sa->conf->name,
 			 sa->child.spi_out);
 }
 
@@ -200,7 +201,7 @@ static bool deletes_flush(struct ike_sa *sa)
 		return false;
 	ike_bld_init(&b, inner, sizeof(inner));
 	ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, n);
-	ike_dbg("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
+	log_debug("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
 	ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 	return true;
 }
@@ -261,7 +262,7 @@ static int rekey_begin(struct ike_sa *sa, enum ike_rekey_kind kind,
 	while (!err && kind == IKE_RK_IKE && !rk->spi)
 		err = ike_random(&rk->spi, sizeof(rk->spi));
 	if (!err) {
-		ike_info("%s: rekeying the %s SA (DH group %u)", sa->conf->name,
+		log_info("%s: rekeying the %s SA (DH group %u)", sa->conf->name,
 			 kind == IKE_RK_IKE ? "IKE" : "CHILD", group);
 		err = rekey_send(sa);
 	}
@@ -283,7 +284,7 @@ static void rekey_abort(struct ike_sa *sa, uint64_t retry, const char *why)
 	ike_random(&r, sizeof(r));
 	at = ike_sa_now(sa) + retry + r % retry;
 
-	ike_info("%s: %s SA rekey failed: %s", sa->conf->name,
+	log_info("%s: %s SA rekey failed: %s", sa->conf->name,
 		 rk->kind == IKE_RK_IKE ? "IKE" : "CHILD", why);
 	if (rk->kind == IKE_RK_IKE)
 		sa->ike_rekey_at = at;
@@ -337,7 +338,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 	if (sa->replaced) {
 		if (now < sa->replaced_deadline || sa->req_pending)
 			return until(sa->replaced_deadline, now, next);
-		ike_info("%s: peer did not delete the replaced IKE SA %016llx",
+		log_info("%s: peer did not delete the replaced IKE SA %016llx",
 			 sa->conf->name, (unsigned long long)sa->spi_i);
 		ike_sa_delete(sa);
 		return next;
@@ -351,7 +352,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 			next = until(r->deadline, now, next);
 			continue;
 		}
-		ike_info("%s: peer did not delete CHILD SA %08x, we do",
+		log_info("%s: peer did not delete CHILD SA %08x, we do",
 			 sa->conf->name, r->spi_in);
 		current_out(sa);
 		r->fate = IKE_CH_DEL_QUEUED;
@@ -410,7 +411,7 @@ static struct ike_sa *successor(struct ike_sa *sa, bool we_init,
 		nw->peer_cert = sa->peer_cert;
 	nw->state = IKE_S_ESTABLISHED;
 	nw->ike_rekey_at = ike_rekey_time(nw, sa->conf->ike_rekey_ms);
-	ike_info("%s: IKE SA %016llx_i %016llx_r replaces %016llx_i (we_init %d)",
+	log_info("%s: IKE SA %016llx_i %016llx_r replaces %016llx_i (we_init %d)",
 		 sa->conf->name, (unsigned long long)spi_i,
 		 (unsigned long long)spi_r, (unsigned long long)sa->spi_i, we_init);
 	return nw;
@@ -487,13 +488,13 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 		ike_stats.rekey_collisions++;
 		if (nonce_cmp(c->nmin, c->nmin_len, sa->peer_nmin,
 			      sa->peer_nmin_len) < 0) {
-			ike_info("%s: rekey collision, the peer's CHILD SA "
+			log_info("%s: rekey collision, the peer's CHILD SA "
 				 "stays", sa->conf->name);
 			retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 			sa->child = sa->peer_child;
 			retire(sa, c, IKE_CH_DEL_QUEUED, true);
 		} else {
-			ike_info("%s: rekey collision, our CHILD SA stays",
+			log_info("%s: rekey collision, our CHILD SA stays",
 				 sa->conf->name);
 			retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
 			       false);
@@ -553,7 +554,7 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 			      sa->peer_nmin_len) < 0) {
 		/* Ours is redundant (2.8.2): the peer's stays, it deletes us. */
 		ike_stats.rekey_collisions++;
-		ike_info("%s: IKE rekey collision, the peer's IKE SA stays",
+		log_info("%s: IKE rekey collision, the peer's IKE SA stays",
 			 cf->name);
 		children_move(sa, peer);
 		adopt(sa, peer, true);
@@ -564,7 +565,7 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	}
 	if (peer) {
 		ike_stats.rekey_collisions++;
-		ike_info("%s: IKE rekey collision, our IKE SA stays", cf->name);
+		log_info("%s: IKE rekey collision, our IKE SA stays", cf->name);
 		peer->replaced = true;
 		peer->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
 	}
@@ -592,8 +593,8 @@ int ike_rekey_response(struct ike_sa *sa, const struct ike_pls *p)
 				return rekey_begin(sa, kind, want);
 	}
 	if (n) {
-		ike_dbg("%s: CREATE_CHILD_SA answered with notify %u",
-			sa->conf->name, n->type);
+		log_debug("%s: CREATE_CHILD_SA answered with notify %u",
+			  sa->conf->name, n->type);
 		rekey_abort(sa, n->type == IKE_N_TEMPORARY_FAILURE ?
 				REKEY_RETRY_MS : REKEY_GIVEUP_MS,
 			    "refused by the peer");
@@ -638,8 +639,8 @@ static int refuse(struct ike_sa *sa, uint16_t type, uint16_t group)
 {
 	uint8_t g[2] = { group >> 8, group & 0xff };
 
-	ike_dbg("%s: CREATE_CHILD_SA refused with notify %u", sa->conf->name,
-		type);
+	log_debug("%s: CREATE_CHILD_SA refused with notify %u", sa->conf->name,
+		  type);
 	return ike_reply_notify(sa, IKE_CREATE_CHILD_SA, type, g,
 				type == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0);
 }
@@ -715,7 +716,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	nonce_min(&c, p->nonce.p, p->nonce.len, nr, sizeof(nr));
 	c.rekey_at = ike_rekey_time(sa, cf->child_rekey_ms);
 	ike_stats.child_rekeys++;
-	ike_info("%s: peer rekeyed CHILD SA %08x: new inbound SPI %08x",
+	log_info("%s: peer rekeyed CHILD SA %08x: new inbound SPI %08x",
 		 cf->name, sa->child.spi_in, c.spi_in);
 	if (collision) {
 		sa->peer_child = c;

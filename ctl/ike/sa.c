@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "sa_priv.h"
+#include "lib/log.h"
 
 #define NONCE_LEN	IKE_NONCE_LEN
 #define BUF_LEN		IKE_BUF_LEN
@@ -30,7 +31,7 @@ uint64_t ike_sa_now(const struct ike_sa *sa)
 void ike_sa_fail(struct ike_sa *sa, int err, uint16_t notify,
 		 const char *why)
 {
-	ike_info("%s: IKE SA %016llx failed: %s (notify %u)", sa->conf->name,
+	log_info("%s: IKE SA %016llx failed: %s (notify %u)", sa->conf->name,
 		 (unsigned long long)sa->spi_i, why, notify);
 	ike_child_remove(sa, &sa->child);
 	ike_rekey_cleanup(sa);
@@ -230,7 +231,7 @@ static void natd_check(struct ike_sa *sa, const struct ike_pls *p,
 	sa->nat_remote = src_seen && !src_ok;
 	sa->nat_local = dst_seen && !dst_ok;
 	if (sa->nat_local || sa->nat_remote)
-		ike_info("%s: NAT detected (%s)", sa->conf->name,
+		log_info("%s: NAT detected (%s)", sa->conf->name,
 			 sa->nat_local ? "in front of us" : "in front of peer");
 }
 
@@ -377,7 +378,7 @@ int ike_sa_initiate(struct ike_sa *sa)
 	if (ike_random(sa->ni, sa->ni_len))
 		return -EIO;
 	sa->state = IKE_S_INIT_SENT;
-	ike_info("%s: initiating IKE SA %016llx, DH group %u", sa->conf->name,
+	log_info("%s: initiating IKE SA %016llx, DH group %u", sa->conf->name,
 		 (unsigned long long)sa->spi_i, sa->dh_group);
 	return init_send(sa);
 }
@@ -523,7 +524,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 	if (n && n->len >= 1 && n->len <= sizeof(sa->cookie)) {
 		memcpy(sa->cookie, n->data, n->len);
 		sa->cookie_len = n->len;
-		ike_dbg("%s: responder asks for a cookie", sa->conf->name);
+		log_debug("%s: responder asks for a cookie", sa->conf->name);
 		return init_send(sa);
 	}
 	n = ike_pls_notify(p, IKE_N_INVALID_KE_PAYLOAD);
@@ -537,7 +538,7 @@ static int init_response(struct ike_sa *sa, const struct ike_hdr *h,
 				"responder wants an unconfigured DH group");
 			return 0;
 		}
-		ike_info("%s: responder wants DH group %u, retrying",
+		log_info("%s: responder wants DH group %u, retrying",
 			 sa->conf->name, want);
 		ike_dh_free(&sa->dh);
 		sa->dh_group = want;
@@ -610,7 +611,7 @@ static int peer_verify(struct ike_sa *sa, const struct ike_pls *p,
 					 NULL))
 		goto out;
 	if (X509_verify_cert(ctx) != 1) {
-		ike_info("%s: peer certificate refused: %s", sa->conf->name,
+		log_info("%s: peer certificate refused: %s", sa->conf->name,
 			 X509_verify_cert_error_string(
 				 X509_STORE_CTX_get_error(ctx)));
 		goto out;
@@ -640,18 +641,18 @@ static int peer_verify(struct ike_sa *sa, const struct ike_pls *p,
 		break;
 	}
 	if (!ok) {
-		ike_info("%s: peer ID (type %u) not in its certificate",
+		log_info("%s: peer ID (type %u) not in its certificate",
 			 sa->conf->name, id_type);
 		goto out;
 	}
 	if (rid[0] && (strchr(rid, '@') ?
 		       X509_check_email(cert, rid, 0, 0) :
 		       X509_check_host(cert, rid, 0, 0, NULL)) != 1) {
-		ike_info("%s: peer is not \"%s\"", sa->conf->name, rid);
+		log_info("%s: peer is not \"%s\"", sa->conf->name, rid);
 		goto out;
 	}
 	if (p->auth_method != IKE_AUTH_DIGSIG) {
-		ike_info("%s: AUTH method %u refused (RFC 7427 only)",
+		log_info("%s: AUTH method %u refused (RFC 7427 only)",
 			 sa->conf->name, p->auth_method);
 		goto out;
 	}
@@ -661,7 +662,7 @@ static int peer_verify(struct ike_sa *sa, const struct ike_pls *p,
 	err = ike_sig_verify(X509_get0_pubkey(cert), p->auth.p, p->auth.len,
 			     oct, olen);
 	if (err) {
-		ike_info("%s: peer AUTH does not verify (%d)", sa->conf->name,
+		log_info("%s: peer AUTH does not verify (%d)", sa->conf->name,
 			 err);
 		err = -EACCES;
 		goto out;
@@ -691,7 +692,7 @@ static int child_up(struct ike_sa *sa)
 	if (!err)
 		err = ike_child_install(sa, &sa->child);
 	if (err)
-		ike_info("%s: CHILD SA install failed: %s", sa->conf->name,
+		log_info("%s: CHILD SA install failed: %s", sa->conf->name,
 			 strerror(-err));
 	return err;
 }
@@ -700,7 +701,7 @@ static void established(struct ike_sa *sa)
 {
 	sa->state = IKE_S_ESTABLISHED;
 	sa->ike_rekey_at = ike_rekey_time(sa, sa->conf->ike_rekey_ms);
-	ike_info("%s: IKE SA %016llx_i %016llx_r established (%s)",
+	log_info("%s: IKE SA %016llx_i %016llx_r established (%s)",
 		 sa->conf->name, (unsigned long long)sa->spi_i,
 		 (unsigned long long)sa->spi_r,
 		 sa->initiator ? "initiator" : "responder");
@@ -730,7 +731,7 @@ static int auth_response(struct ike_sa *sa, const struct ike_pls *p)
 	}
 	established(sa);
 	if (n) {
-		ike_info("%s: no CHILD SA: responder says %u", sa->conf->name,
+		log_info("%s: no CHILD SA: responder says %u", sa->conf->name,
 			 n->type);
 		return 0;
 	}
@@ -739,7 +740,7 @@ static int auth_response(struct ike_sa *sa, const struct ike_pls *p)
 			    sa->conf->n_esp, NULL, 0, &algs, NULL) < 0 ||
 	    !ike_ts_subset(&p->tsi, &sa->conf->ts_local) ||
 	    !ike_ts_subset(&p->tsr, &sa->conf->ts_remote)) {
-		ike_info("%s: CHILD SA reply outside what we proposed",
+		log_info("%s: CHILD SA reply outside what we proposed",
 			 sa->conf->name);
 		return ike_sa_delete(sa);
 	}
@@ -885,8 +886,8 @@ static int init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	if (group != p->ke_group) {
 		uint8_t g[2] = { group >> 8, group & 0xff };
 
-		ike_dbg("%s: initiator's KE is group %u, asking for %u",
-			sa->conf->name, p->ke_group, group);
+		log_debug("%s: initiator's KE is group %u, asking for %u",
+			  sa->conf->name, p->ke_group, group);
 		return init_reply_error(sa, h, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 	}
 	sa->suite = (struct ike_suite){ algs.encr, algs.keybits, algs.integ,
@@ -976,7 +977,7 @@ static int group_verify(struct ike_sa *sa, const struct ike_pls *p)
 		sa->conf = cf;
 		if (!peer_verify(sa, p, true)) {
 			if (cf != head)
-				ike_info("%s: initiator belongs to group %s",
+				log_info("%s: initiator belongs to group %s",
 					 head->name, cf->name);
 			return 0;
 		}
@@ -1031,7 +1032,7 @@ static int auth_request(struct ike_sa *sa, const struct ike_pls *p)
 			child_err = IKE_N_TEMPORARY_FAILURE;
 	}
 	if (child_err) {
-		ike_info("%s: no CHILD SA for the initiator (notify %u)",
+		log_info("%s: no CHILD SA for the initiator (notify %u)",
 			 sa->conf->name, child_err);
 		ike_pl_notify(&b, 0, NULL, 0, child_err, NULL, 0);
 	} else {
@@ -1119,7 +1120,7 @@ static int info_request(struct ike_sa *sa, const struct ike_pls *p)
 		ike_bld_init(&b, inner, sizeof(inner));	/* empty reply */
 	err = ike_send_sk(sa, IKE_INFORMATIONAL, true, &b);
 	if (ike_deleted) {
-		ike_info("%s: peer deleted IKE SA %016llx", sa->conf->name,
+		log_info("%s: peer deleted IKE SA %016llx", sa->conf->name,
 			 (unsigned long long)sa->spi_i);
 		ike_sa_fail(sa, -ECONNRESET, 0, "deleted by peer");
 	}
@@ -1133,7 +1134,7 @@ static int info_response(struct ike_sa *sa, const struct ike_pls *p)
 	sa->msgid_out++;
 	ike_rekey_delete_done(sa);
 	if (sa->state == IKE_S_DELETING) {
-		ike_info("%s: IKE SA %016llx deleted", sa->conf->name,
+		log_info("%s: IKE SA %016llx deleted", sa->conf->name,
 			 (unsigned long long)sa->spi_i);
 		sa->state = IKE_S_DEAD;
 	}
@@ -1186,9 +1187,9 @@ static int dispatch(struct ike_sa *sa, const struct ike_hdr *h,
 		break;
 	}
 	ike_stats.rx_unexpected++;
-	ike_dbg("%s: exchange %u (%s) unexpected in state %d, dropped",
-		sa->conf->name, h->exch, resp ? "response" : "request",
-		sa->state);
+	log_debug("%s: exchange %u (%s) unexpected in state %d, dropped",
+		  sa->conf->name, h->exch, resp ? "response" : "request",
+		  sa->state);
 	return -EPROTO;
 }
 
@@ -1196,7 +1197,7 @@ static int drop(struct ike_sa *sa, uint64_t *counter, int err,
 		const char *why)
 {
 	(*counter)++;
-	ike_dbg("%s: message dropped: %s", sa->conf->name, why);
+	log_debug("%s: message dropped: %s", sa->conf->name, why);
 	return err;
 }
 
@@ -1212,7 +1213,7 @@ static void sa_float_ports(struct ike_sa *sa, const struct ike_addr *from,
 	if (!from || !to || (sa->remote.port == from->port &&
 			     sa->local.port == to->port))
 		return;
-	ike_dbg("%s: peer moved to port %u", sa->conf->name, from->port);
+	log_debug("%s: peer moved to port %u", sa->conf->name, from->port);
 	sa->remote.port = from->port;
 	sa->local.port = to->port;
 }
@@ -1257,8 +1258,8 @@ int ike_sa_input_from(struct ike_sa *sa, const uint8_t *msg, size_t len,
 	if (h.exch == IKE_SA_INIT) {
 		if (c.sk || c.unsupported_critical ||
 		    ike_pls_decode(&c, p)) {
-			ike_dbg("%s: IKE_SA_INIT payload %u invalid",
-				sa->conf->name, p->bad_type);
+			log_debug("%s: IKE_SA_INIT payload %u invalid",
+				  sa->conf->name, p->bad_type);
 			err = drop(sa, &ike_stats.rx_malformed, -EBADMSG,
 				   "IKE_SA_INIT payloads");
 			goto out;
@@ -1288,8 +1289,8 @@ int ike_sa_input_from(struct ike_sa *sa, const uint8_t *msg, size_t len,
 		}
 		if (ike_chain_parse(c.sk_next, plain, plen, &ic) ||
 		    (!ic.unsupported_critical && ike_pls_decode(&ic, p))) {
-			ike_dbg("%s: inner payload %u invalid", sa->conf->name,
-				p->bad_type);
+			log_debug("%s: inner payload %u invalid", sa->conf->name,
+				  p->bad_type);
 			err = drop(sa, &ike_stats.rx_malformed, -EBADMSG,
 				   "inner payloads");
 			goto out;
@@ -1340,8 +1341,8 @@ uint64_t ike_sa_tick(struct ike_sa *sa)
 					<< sa->req_sends);
 		sa->req_sends++;
 		ike_stats.retransmits++;
-		ike_dbg("%s: retransmit %u of message %u", cf->name,
-			sa->req_sends, sa->msgid_out);
+		log_debug("%s: retransmit %u of message %u", cf->name,
+			  sa->req_sends, sa->msgid_out);
 		sa->env->send(sa->env->ctx, sa, sa->req, sa->req_len);
 	}
 	if (ike_sa_half_open(sa)) {
