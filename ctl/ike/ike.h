@@ -7,9 +7,9 @@
 
 #include <openssl/x509.h>
 
-#include "../xfrm.h"
 #include "crypto.h"
 #include "payload.h"
+#include "xfrm.h"
 
 /* One proposal: for IKE all four are used, for ESP prf is 0. */
 struct ike_algs {
