@@ -20,12 +20,11 @@
 
 #include <openssl/x509.h>
 
-#include "sa_priv.h"
+#include "internal.h"
 #include "lib/log.h"
 
 #define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE */
 #define REKEY_GIVEUP_MS		30000	/* after a refusal: try again */
-#define PEER_DELETE_WAIT_MS	10000	/* the peer deletes what it replaced */
 #define NONCE_MIN		16	/* RFC 7296 2.10 */
 
 uint64_t ike_rekey_time(const struct ike_sa *sa, uint64_t life_ms)
@@ -66,119 +65,6 @@ static void put_u64(uint8_t *b, uint64_t v)
 static uint64_t spi64_of(const struct ike_prop *pr)
 {
 	return (uint64_t)ike_get_u32(pr->spi) << 32 | ike_get_u32(pr->spi + 4);
-}
-
-static bool slot_free(const struct ike_child *c)
-{
-	return !c->installed && !c->out_installed && c->fate == IKE_CH_LIVE;
-}
-
-static bool retired_any(const struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++)
-		if (!slot_free(&sa->retired[i]))
-			return true;
-	return false;
-}
-
-/*
- * Moves @c into a retired slot; @c is left empty. @stop_out: its outbound
- * SA goes now (a redundant CHILD SA the peer is told to delete must not
- * be sent on), else when the delete is done.
- */
-static void retire(struct ike_sa *sa, struct ike_child *c,
-		   enum ike_child_fate fate, bool stop_out)
-{
-	struct ike_child *r = NULL;
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX && !r; i++)
-		if (slot_free(&sa->retired[i]))
-			r = &sa->retired[i];
-	if (!r) {
-		/* Cannot happen with one rekey at a time; never leak. */
-		ike_child_retire(sa, c);
-		ike_wipe(c, sizeof(*c));
-		return;
-	}
-	*r = *c;
-	ike_wipe(c, sizeof(*c));
-	r->fate = fate;
-	if (stop_out)
-		ike_child_retire_out(sa, r);
-	if (fate == IKE_CH_PEER_DELETES)
-		r->deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
-}
-
-/* The CHILD SA in use gets its outbound SA (delayed as rekey responder). */
-static void current_out(struct ike_sa *sa)
-{
-	if (sa->child.installed && !sa->child.out_installed &&
-	    ike_child_install_out(sa, &sa->child))
-		log_info("%s: outbound SA %08x not installed", sa->conf->name,
-			 sa->child.spi_out);
-}
-
-void ike_rekey_cleanup(struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++)
-		ike_child_retire(sa, &sa->retired[i]);
-	ike_child_retire(sa, &sa->peer_child);
-	ike_child_retire(sa, &sa->rk.child);
-	ike_dh_free(&sa->rk.dh);
-	ike_wipe(sa->retired, sizeof(sa->retired));
-	ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
-	ike_wipe(&sa->rk, sizeof(sa->rk));
-	sa->peer_ike = NULL;
-}
-
-bool ike_rekey_peer_delete(struct ike_sa *sa, uint32_t spi,
-			   uint8_t *reply_spis, uint16_t *n)
-{
-	struct ike_child *r = NULL;
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX && !r; i++)
-		if (!slot_free(&sa->retired[i]) &&
-		    sa->retired[i].spi_out == spi)
-			r = &sa->retired[i];
-	if (!r && sa->peer_child.installed && sa->peer_child.spi_out == spi)
-		r = &sa->peer_child;
-	if (!r)
-		return false;
-	if (r->fate == IKE_CH_DEL_SENT) {
-		/*
-		 * Deletes that crossed (1.4.1): the outbound SA goes now, the
-		 * inbound one with our delete's reply, and ours is not
-		 * repeated in this reply.
-		 */
-		ike_child_retire_out(sa, r);
-		return true;
-	}
-	if (r->fate == IKE_CH_PEER_DELETES)
-		current_out(sa);	/* successor first, then the old */
-	ike_put_u32(reply_spis + 4 * (*n)++, r->spi_in);
-	ike_child_retire(sa, r);
-	ike_wipe(r, sizeof(*r));
-	return true;
-}
-
-void ike_rekey_delete_done(struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++) {
-		struct ike_child *r = &sa->retired[i];
-
-		if (r->fate != IKE_CH_DEL_SENT)
-			continue;
-		ike_child_retire(sa, r);
-		ike_wipe(r, sizeof(*r));
-	}
 }
 
 /* One INFORMATIONAL for every replaced CHILD SA we are to delete. */
@@ -295,7 +181,7 @@ static void rekey_abort(struct ike_sa *sa, uint64_t retry, const char *why)
 	ike_wipe(rk, sizeof(*rk));
 	/* The peer's rekey of the same CHILD SA (a collision) wins alone. */
 	if (sa->peer_child.installed) {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+		ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = sa->peer_child;
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	}
@@ -354,7 +240,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 		}
 		log_info("%s: peer did not delete CHILD SA %08x, we do",
 			 sa->conf->name, r->spi_in);
-		current_out(sa);
+		ike_current_out(sa);
 		r->fate = IKE_CH_DEL_QUEUED;
 	}
 	if (sa->req_pending || deletes_flush(sa))
@@ -367,7 +253,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 			sa->child.rekey_at = now + REKEY_GIVEUP_MS;
 		return next;
 	}
-	if (!busy && !retired_any(sa) && sa->ike_rekey_at &&
+	if (!busy && !ike_retired_any(sa) && sa->ike_rekey_at &&
 	    now >= sa->ike_rekey_at) {
 		if (rekey_begin(sa, IKE_RK_IKE, sa->dh_group))
 			sa->ike_rekey_at = now + REKEY_GIVEUP_MS;
@@ -490,20 +376,20 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 			      sa->peer_nmin_len) < 0) {
 			log_info("%s: rekey collision, the peer's CHILD SA "
 				 "stays", sa->conf->name);
-			retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+			ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 			sa->child = sa->peer_child;
-			retire(sa, c, IKE_CH_DEL_QUEUED, true);
+			ike_retire(sa, c, IKE_CH_DEL_QUEUED, true);
 		} else {
 			log_info("%s: rekey collision, our CHILD SA stays",
 				 sa->conf->name);
-			retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
-			       false);
-			retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
+			ike_retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
+				   false);
+			ike_retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 			sa->child = *c;
 		}
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	} else {
-		retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
+		ike_retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 		sa->child = *c;
 	}
 	ike_dh_free(&rk->dh);
@@ -560,14 +446,14 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 		adopt(sa, peer, true);
 		ike_sa_delete(nw);
 		sa->replaced = true;
-		sa->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+		sa->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 		return 0;
 	}
 	if (peer) {
 		ike_stats.rekey_collisions++;
 		log_info("%s: IKE rekey collision, our IKE SA stays", cf->name);
 		peer->replaced = true;
-		peer->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+		peer->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 	}
 	children_move(sa, nw);
 	adopt(sa, nw, true);
@@ -665,7 +551,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	    ike_get_u32(n->spi) != sa->child.spi_out)
 		return refuse(sa, IKE_N_CHILD_SA_NOT_FOUND, 0);
 	if (sa->rk.kind == IKE_RK_IKE || sa->peer_child.installed ||
-	    retired_any(sa))
+	    ike_retired_any(sa))
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	memset(&c, 0, sizeof(c));
 	/* With a KE, PFS in one of our groups; without, no PFS. */
@@ -723,7 +609,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		memcpy(sa->peer_nmin, c.nmin, c.nmin_len);
 		sa->peer_nmin_len = c.nmin_len;
 	} else {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+		ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = c;
 	}
 	ike_wipe(&c, sizeof(c));
@@ -745,7 +631,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 	int idx, err;
 
 	if (sa->rk.kind == IKE_RK_CHILD || sa->peer_child.installed ||
-	    sa->peer_ike || retired_any(sa))
+	    sa->peer_ike || ike_retired_any(sa))
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	if (!p->has_ke)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
@@ -796,7 +682,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 	children_move(sa, nw);
 	adopt(sa, nw, true);
 	sa->replaced = true;
-	sa->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+	sa->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 	return 0;
 }
 

@@ -310,7 +310,7 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 		log_debug("message for no IKE SA of ours, dropped");
 		return;
 	}
-	/* Port floating (RFC 7296 2.23) waits for the ICV: ike/sa.c. */
+	/* Port floating (RFC 7296 2.23) waits for the ICV: ike/transport.c. */
 	ike_sa_input_from(sa, msg, len, from, to);
 }
 
