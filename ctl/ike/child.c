@@ -13,6 +13,7 @@
 #include <linux/vpnfo.h>
 
 #include "ike.h"
+#include "lib/log.h"
 
 #define CLIENT_PEER_PRIORITY	100
 #define CLIENT_FALLBACK_PRIORITY 1000
@@ -210,7 +211,7 @@ int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 		return err;
 	}
 	c->out_installed = true;
-	ike_info("%s: CHILD SA up, SPIs in %08x out %08x", sa->conf->name,
+	log_info("%s: CHILD SA up, SPIs in %08x out %08x", sa->conf->name,
 		 c->spi_in, c->spi_out);
 	return 0;
 }
@@ -246,7 +247,7 @@ void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
 		return;
 	x->sa_del(x->ctx, &sa->local.ip, c->spi_in);
 	c->installed = false;
-	ike_info("%s: CHILD SA %08x/%08x removed", sa->conf->name, c->spi_in,
+	log_info("%s: CHILD SA %08x/%08x removed", sa->conf->name, c->spi_in,
 		 c->spi_out);
 }
 

@@ -7,9 +7,9 @@
 
 #include <openssl/x509.h>
 
-#include "../xfrm.h"
 #include "crypto.h"
 #include "payload.h"
+#include "xfrm.h"
 
 /* One proposal: for IKE all four are used, for ESP prf is 0. */
 struct ike_algs {
@@ -285,11 +285,9 @@ void ike_child_retire(struct ike_sa *sa, struct ike_child *c);
 /* XFRM operations that succeed and keep nothing (xfrm_null.c). */
 extern const struct xfrm_ops ike_xfrm_null;
 
-/* Debug log; ike_log_level 0 quiet, 1 info, 2 debug. */
-extern int ike_log_level;
-void ike_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#define ike_dbg(...) ike_log(2, __VA_ARGS__)
-#define ike_info(...) ike_log(1, __VA_ARGS__)
+/*
+ * The library logs through lib/log.h (log_info: SA events, log_debug:
+ * drops and retransmits); the program sets its name and level.
+ */
 
 #endif

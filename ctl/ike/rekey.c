@@ -20,11 +20,11 @@
 
 #include <openssl/x509.h>
 
-#include "sa_priv.h"
+#include "internal.h"
+#include "lib/log.h"
 
 #define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE */
 #define REKEY_GIVEUP_MS		30000	/* after a refusal: try again */
-#define PEER_DELETE_WAIT_MS	10000	/* the peer deletes what it replaced */
 #define NONCE_MIN		16	/* RFC 7296 2.10 */
 
 uint64_t ike_rekey_time(const struct ike_sa *sa, uint64_t life_ms)
@@ -67,119 +67,6 @@ static uint64_t spi64_of(const struct ike_prop *pr)
 	return (uint64_t)ike_get_u32(pr->spi) << 32 | ike_get_u32(pr->spi + 4);
 }
 
-static bool slot_free(const struct ike_child *c)
-{
-	return !c->installed && !c->out_installed && c->fate == IKE_CH_LIVE;
-}
-
-static bool retired_any(const struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++)
-		if (!slot_free(&sa->retired[i]))
-			return true;
-	return false;
-}
-
-/*
- * Moves @c into a retired slot; @c is left empty. @stop_out: its outbound
- * SA goes now (a redundant CHILD SA the peer is told to delete must not
- * be sent on), else when the delete is done.
- */
-static void retire(struct ike_sa *sa, struct ike_child *c,
-		   enum ike_child_fate fate, bool stop_out)
-{
-	struct ike_child *r = NULL;
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX && !r; i++)
-		if (slot_free(&sa->retired[i]))
-			r = &sa->retired[i];
-	if (!r) {
-		/* Cannot happen with one rekey at a time; never leak. */
-		ike_child_retire(sa, c);
-		ike_wipe(c, sizeof(*c));
-		return;
-	}
-	*r = *c;
-	ike_wipe(c, sizeof(*c));
-	r->fate = fate;
-	if (stop_out)
-		ike_child_retire_out(sa, r);
-	if (fate == IKE_CH_PEER_DELETES)
-		r->deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
-}
-
-/* The CHILD SA in use gets its outbound SA (delayed as rekey responder). */
-static void current_out(struct ike_sa *sa)
-{
-	if (sa->child.installed && !sa->child.out_installed &&
-	    ike_child_install_out(sa, &sa->child))
-		ike_info("%s: outbound SA %08x not installed", sa->conf->name,
-			 sa->child.spi_out);
-}
-
-void ike_rekey_cleanup(struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++)
-		ike_child_retire(sa, &sa->retired[i]);
-	ike_child_retire(sa, &sa->peer_child);
-	ike_child_retire(sa, &sa->rk.child);
-	ike_dh_free(&sa->rk.dh);
-	ike_wipe(sa->retired, sizeof(sa->retired));
-	ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
-	ike_wipe(&sa->rk, sizeof(sa->rk));
-	sa->peer_ike = NULL;
-}
-
-bool ike_rekey_peer_delete(struct ike_sa *sa, uint32_t spi,
-			   uint8_t *reply_spis, uint16_t *n)
-{
-	struct ike_child *r = NULL;
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX && !r; i++)
-		if (!slot_free(&sa->retired[i]) &&
-		    sa->retired[i].spi_out == spi)
-			r = &sa->retired[i];
-	if (!r && sa->peer_child.installed && sa->peer_child.spi_out == spi)
-		r = &sa->peer_child;
-	if (!r)
-		return false;
-	if (r->fate == IKE_CH_DEL_SENT) {
-		/*
-		 * Deletes that crossed (1.4.1): the outbound SA goes now, the
-		 * inbound one with our delete's reply, and ours is not
-		 * repeated in this reply.
-		 */
-		ike_child_retire_out(sa, r);
-		return true;
-	}
-	if (r->fate == IKE_CH_PEER_DELETES)
-		current_out(sa);	/* successor first, then the old */
-	ike_put_u32(reply_spis + 4 * (*n)++, r->spi_in);
-	ike_child_retire(sa, r);
-	ike_wipe(r, sizeof(*r));
-	return true;
-}
-
-void ike_rekey_delete_done(struct ike_sa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < IKE_RETIRED_MAX; i++) {
-		struct ike_child *r = &sa->retired[i];
-
-		if (r->fate != IKE_CH_DEL_SENT)
-			continue;
-		ike_child_retire(sa, r);
-		ike_wipe(r, sizeof(*r));
-	}
-}
-
 /* One INFORMATIONAL for every replaced CHILD SA we are to delete. */
 static bool deletes_flush(struct ike_sa *sa)
 {
@@ -200,7 +87,7 @@ static bool deletes_flush(struct ike_sa *sa)
 		return false;
 	ike_bld_init(&b, inner, sizeof(inner));
 	ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, n);
-	ike_dbg("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
+	log_debug("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
 	ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 	return true;
 }
@@ -261,7 +148,7 @@ static int rekey_begin(struct ike_sa *sa, enum ike_rekey_kind kind,
 	while (!err && kind == IKE_RK_IKE && !rk->spi)
 		err = ike_random(&rk->spi, sizeof(rk->spi));
 	if (!err) {
-		ike_info("%s: rekeying the %s SA (DH group %u)", sa->conf->name,
+		log_info("%s: rekeying the %s SA (DH group %u)", sa->conf->name,
 			 kind == IKE_RK_IKE ? "IKE" : "CHILD", group);
 		err = rekey_send(sa);
 	}
@@ -283,7 +170,7 @@ static void rekey_abort(struct ike_sa *sa, uint64_t retry, const char *why)
 	ike_random(&r, sizeof(r));
 	at = ike_sa_now(sa) + retry + r % retry;
 
-	ike_info("%s: %s SA rekey failed: %s", sa->conf->name,
+	log_info("%s: %s SA rekey failed: %s", sa->conf->name,
 		 rk->kind == IKE_RK_IKE ? "IKE" : "CHILD", why);
 	if (rk->kind == IKE_RK_IKE)
 		sa->ike_rekey_at = at;
@@ -294,7 +181,7 @@ static void rekey_abort(struct ike_sa *sa, uint64_t retry, const char *why)
 	ike_wipe(rk, sizeof(*rk));
 	/* The peer's rekey of the same CHILD SA (a collision) wins alone. */
 	if (sa->peer_child.installed) {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+		ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = sa->peer_child;
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	}
@@ -337,7 +224,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 	if (sa->replaced) {
 		if (now < sa->replaced_deadline || sa->req_pending)
 			return until(sa->replaced_deadline, now, next);
-		ike_info("%s: peer did not delete the replaced IKE SA %016llx",
+		log_info("%s: peer did not delete the replaced IKE SA %016llx",
 			 sa->conf->name, (unsigned long long)sa->spi_i);
 		ike_sa_delete(sa);
 		return next;
@@ -351,9 +238,9 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 			next = until(r->deadline, now, next);
 			continue;
 		}
-		ike_info("%s: peer did not delete CHILD SA %08x, we do",
+		log_info("%s: peer did not delete CHILD SA %08x, we do",
 			 sa->conf->name, r->spi_in);
-		current_out(sa);
+		ike_current_out(sa);
 		r->fate = IKE_CH_DEL_QUEUED;
 	}
 	if (sa->req_pending || deletes_flush(sa))
@@ -366,7 +253,7 @@ uint64_t ike_rekey_tick(struct ike_sa *sa, uint64_t now)
 			sa->child.rekey_at = now + REKEY_GIVEUP_MS;
 		return next;
 	}
-	if (!busy && !retired_any(sa) && sa->ike_rekey_at &&
+	if (!busy && !ike_retired_any(sa) && sa->ike_rekey_at &&
 	    now >= sa->ike_rekey_at) {
 		if (rekey_begin(sa, IKE_RK_IKE, sa->dh_group))
 			sa->ike_rekey_at = now + REKEY_GIVEUP_MS;
@@ -410,7 +297,7 @@ static struct ike_sa *successor(struct ike_sa *sa, bool we_init,
 		nw->peer_cert = sa->peer_cert;
 	nw->state = IKE_S_ESTABLISHED;
 	nw->ike_rekey_at = ike_rekey_time(nw, sa->conf->ike_rekey_ms);
-	ike_info("%s: IKE SA %016llx_i %016llx_r replaces %016llx_i (we_init %d)",
+	log_info("%s: IKE SA %016llx_i %016llx_r replaces %016llx_i (we_init %d)",
 		 sa->conf->name, (unsigned long long)spi_i,
 		 (unsigned long long)spi_r, (unsigned long long)sa->spi_i, we_init);
 	return nw;
@@ -487,22 +374,22 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 		ike_stats.rekey_collisions++;
 		if (nonce_cmp(c->nmin, c->nmin_len, sa->peer_nmin,
 			      sa->peer_nmin_len) < 0) {
-			ike_info("%s: rekey collision, the peer's CHILD SA "
+			log_info("%s: rekey collision, the peer's CHILD SA "
 				 "stays", sa->conf->name);
-			retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+			ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 			sa->child = sa->peer_child;
-			retire(sa, c, IKE_CH_DEL_QUEUED, true);
+			ike_retire(sa, c, IKE_CH_DEL_QUEUED, true);
 		} else {
-			ike_info("%s: rekey collision, our CHILD SA stays",
+			log_info("%s: rekey collision, our CHILD SA stays",
 				 sa->conf->name);
-			retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
-			       false);
-			retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
+			ike_retire(sa, &sa->peer_child, IKE_CH_PEER_DELETES,
+				   false);
+			ike_retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 			sa->child = *c;
 		}
 		ike_wipe(&sa->peer_child, sizeof(sa->peer_child));
 	} else {
-		retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
+		ike_retire(sa, &sa->child, IKE_CH_DEL_QUEUED, false);
 		sa->child = *c;
 	}
 	ike_dh_free(&rk->dh);
@@ -553,20 +440,20 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 			      sa->peer_nmin_len) < 0) {
 		/* Ours is redundant (2.8.2): the peer's stays, it deletes us. */
 		ike_stats.rekey_collisions++;
-		ike_info("%s: IKE rekey collision, the peer's IKE SA stays",
+		log_info("%s: IKE rekey collision, the peer's IKE SA stays",
 			 cf->name);
 		children_move(sa, peer);
 		adopt(sa, peer, true);
 		ike_sa_delete(nw);
 		sa->replaced = true;
-		sa->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+		sa->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 		return 0;
 	}
 	if (peer) {
 		ike_stats.rekey_collisions++;
-		ike_info("%s: IKE rekey collision, our IKE SA stays", cf->name);
+		log_info("%s: IKE rekey collision, our IKE SA stays", cf->name);
 		peer->replaced = true;
-		peer->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+		peer->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 	}
 	children_move(sa, nw);
 	adopt(sa, nw, true);
@@ -592,8 +479,8 @@ int ike_rekey_response(struct ike_sa *sa, const struct ike_pls *p)
 				return rekey_begin(sa, kind, want);
 	}
 	if (n) {
-		ike_dbg("%s: CREATE_CHILD_SA answered with notify %u",
-			sa->conf->name, n->type);
+		log_debug("%s: CREATE_CHILD_SA answered with notify %u",
+			  sa->conf->name, n->type);
 		rekey_abort(sa, n->type == IKE_N_TEMPORARY_FAILURE ?
 				REKEY_RETRY_MS : REKEY_GIVEUP_MS,
 			    "refused by the peer");
@@ -638,8 +525,8 @@ static int refuse(struct ike_sa *sa, uint16_t type, uint16_t group)
 {
 	uint8_t g[2] = { group >> 8, group & 0xff };
 
-	ike_dbg("%s: CREATE_CHILD_SA refused with notify %u", sa->conf->name,
-		type);
+	log_debug("%s: CREATE_CHILD_SA refused with notify %u", sa->conf->name,
+		  type);
 	return ike_reply_notify(sa, IKE_CREATE_CHILD_SA, type, g,
 				type == IKE_N_INVALID_KE_PAYLOAD ? 2 : 0);
 }
@@ -664,7 +551,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	    ike_get_u32(n->spi) != sa->child.spi_out)
 		return refuse(sa, IKE_N_CHILD_SA_NOT_FOUND, 0);
 	if (sa->rk.kind == IKE_RK_IKE || sa->peer_child.installed ||
-	    retired_any(sa))
+	    ike_retired_any(sa))
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	memset(&c, 0, sizeof(c));
 	/* With a KE, PFS in one of our groups; without, no PFS. */
@@ -715,14 +602,14 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	nonce_min(&c, p->nonce.p, p->nonce.len, nr, sizeof(nr));
 	c.rekey_at = ike_rekey_time(sa, cf->child_rekey_ms);
 	ike_stats.child_rekeys++;
-	ike_info("%s: peer rekeyed CHILD SA %08x: new inbound SPI %08x",
+	log_info("%s: peer rekeyed CHILD SA %08x: new inbound SPI %08x",
 		 cf->name, sa->child.spi_in, c.spi_in);
 	if (collision) {
 		sa->peer_child = c;
 		memcpy(sa->peer_nmin, c.nmin, c.nmin_len);
 		sa->peer_nmin_len = c.nmin_len;
 	} else {
-		retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
+		ike_retire(sa, &sa->child, IKE_CH_PEER_DELETES, false);
 		sa->child = c;
 	}
 	ike_wipe(&c, sizeof(c));
@@ -744,7 +631,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 	int idx, err;
 
 	if (sa->rk.kind == IKE_RK_CHILD || sa->peer_child.installed ||
-	    sa->peer_ike || retired_any(sa))
+	    sa->peer_ike || ike_retired_any(sa))
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	if (!p->has_ke)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
@@ -795,7 +682,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 	children_move(sa, nw);
 	adopt(sa, nw, true);
 	sa->replaced = true;
-	sa->replaced_deadline = ike_sa_now(sa) + PEER_DELETE_WAIT_MS;
+	sa->replaced_deadline = ike_sa_now(sa) + IKE_PEER_DELETE_WAIT_MS;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "ca.h"
 #include "policy.h"
 #include "util.h"
+#include "lib/log.h"
 
 static int fail(struct vpnfod_conf *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -252,7 +253,7 @@ static void prop_split(const char *s, struct prop *p)
 			if (!strcmp(prop_tokens[i].tok, tok))
 				break;
 		if (!prop_tokens[i].tok) {
-			ike_info("proposal \"%s\": vpnfod does not do %s, "
+			log_info("proposal \"%s\": vpnfod does not do %s, "
 				 "left out", s, tok);
 			continue;
 		}

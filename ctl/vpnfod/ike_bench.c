@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "lib/num.h"
+#include "lib/log.h"
 
 #define SLOTS_MAX 256
 
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	uint8_t buf[IKE_MSG_MAX];
 	int c;
 
+	log_init("ike-bench");
 	while ((c = getopt(argc, argv, "c:n:t:p:")) != -1) {
 		switch (c) {
 		case 'c': file = optarg; break;
@@ -80,15 +82,15 @@ int main(int argc, char **argv)
 	if (!file || !n || n > SLOTS_MAX)
 		return 2;
 	if (config_load(&conf, file) || config_load_creds(&conf)) {
-		fprintf(stderr, "ike-bench: %s\n", conf.err);
+		log_error("%s", conf.err);
 		return 1;
 	}
 	p = &conf.p[0];
 	if (p->local.ip.family != AF_INET) {
-		fprintf(stderr, "ike-bench: IPv4 only\n");
+		log_error("IPv4 only");
 		return 1;
 	}
-	ike_log_level = 0;
+	log_set_level(LOG_LEVEL_NONE);
 	p->ike.dpd_ms = 0;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	memcpy(&me.sin_addr, p->local.ip.a, 4);

@@ -184,7 +184,7 @@ static int gateway_start(struct vpnfod_module *m)
 		m->reflector_ours = !err;
 	}
 	if (!err)
-		ike_info("vpnfo.ko: probe reflector on%s",
+		log_info("vpnfo.ko: probe reflector on%s",
 			 m->reflector_ours ? "" : " (it was already)");
 	return err;
 }
@@ -198,7 +198,7 @@ static int client_start(struct vpnfod_module *m)
 	err = vnl_tunnel_new(&m->gc, &mp->t);
 	if (err == -EEXIST) {
 		/* Left by an earlier run that did not stop cleanly. */
-		ike_info("vpnfo.ko: tunnel %s exists, replacing it",
+		log_info("vpnfo.ko: tunnel %s exists, replacing it",
 			 mp->tunnel);
 		err = vnl_del(&m->gc, mp->tunnel, NULL);
 		if (!err)
@@ -210,7 +210,7 @@ static int client_start(struct vpnfod_module *m)
 	for (i = 0; i < mp->npeers && !err; i++) {
 		err = vnl_peer_new(&m->gc, &mp->p[i]);
 		if (!err)
-			ike_info("vpnfo.ko: %s/%s prio %u mark 0x%x", mp->tunnel,
+			log_info("vpnfo.ko: %s/%s prio %u mark 0x%x", mp->tunnel,
 				 mp->p[i].name, mp->p[i].priority,
 				 mp->p[i].mark);
 	}
@@ -228,20 +228,20 @@ int vpnfod_module_start(struct vpnfod_module *m, const struct vpnfod_conf *c,
 		return 0;
 	if (!e->gateway &&
 	    vpnfod_module_plan(c, e, &m->plan, why, sizeof(why))) {
-		ike_info("vpnfo.ko: %s", why);
+		log_info("vpnfo.ko: %s", why);
 		return -EINVAL;
 	}
 	/* An absent module is no error here. */
 	err = vnl_open(&m->gc);
 	if (err) {
-		ike_info("vpnfo.ko not loaded (%s): no in-kernel switchover, "
+		log_info("vpnfo.ko not loaded (%s): no in-kernel switchover, "
 			 "tunnels run on their own", strerror(-err));
 		return 0;
 	}
 	m->open = true;
 	err = e->gateway ? gateway_start(m) : client_start(m);
 	if (err) {
-		ike_info("vpnfo.ko refused: %s%s%s", m->gc.extack,
+		log_info("vpnfo.ko refused: %s%s%s", m->gc.extack,
 			 m->gc.extack[0] ? ": " : "", strerror(-err));
 		vpnfod_module_stop(m);
 	}
@@ -253,7 +253,7 @@ void vpnfod_module_stop(struct vpnfod_module *m)
 	if (!m->open)
 		return;
 	if (m->tunnel_made && vnl_del(&m->gc, m->plan.tunnel, NULL))
-		ike_info("vpnfo.ko: cannot remove tunnel %s: %s",
+		log_info("vpnfo.ko: cannot remove tunnel %s: %s",
 			 m->plan.tunnel, m->gc.extack);
 	if (m->reflector_ours)
 		reflector_set(&m->gc, false);

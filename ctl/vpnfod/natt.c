@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "natt.h"
+#include "lib/log.h"
 
 /*
  * Keepalive timers by IKE SA. The IKE library owns struct ike_sa; this
@@ -32,7 +33,7 @@ bool natt_float(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	if (sa->initiator && (sa->nat_local || sa->nat_remote) &&
 	    sa->local.port != NATT_PORT && !ike_hdr_parse(msg, len, &h) &&
 	    h.exch != IKE_SA_INIT) {
-		ike_info("%s: NAT detected, IKE moves to port %u",
+		log_info("%s: NAT detected, IKE moves to port %u",
 			 sa->conf->name, NATT_PORT);
 		sa->local.port = NATT_PORT;
 		sa->remote.port = NATT_PORT;
@@ -114,7 +115,7 @@ void natt_keepalive(const struct ike_sa *sa, int fd, unsigned int interval_ms,
 		return;
 	s = slot_of(sa, now_ms);
 	if (!s) {
-		ike_dbg("%s: no keepalive slot left", sa->conf->name);
+		log_debug("%s: no keepalive slot left", sa->conf->name);
 		return;
 	}
 	if (s->sa != sa || s->spi_i != sa->spi_i || s->spi_r != sa->spi_r)
@@ -126,8 +127,8 @@ void natt_keepalive(const struct ike_sa *sa, int fd, unsigned int interval_ms,
 	s->due_ms = now_ms + interval_ms;
 	err = keepalive_send(fd, sa);
 	if (err)
-		ike_dbg("%s: NAT-keepalive: %s", sa->conf->name,
-			strerror(-err));
+		log_debug("%s: NAT-keepalive: %s", sa->conf->name,
+			  strerror(-err));
 	else
-		ike_dbg("%s: NAT-keepalive sent", sa->conf->name);
+		log_debug("%s: NAT-keepalive sent", sa->conf->name);
 }

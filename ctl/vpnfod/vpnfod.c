@@ -24,6 +24,7 @@
 #include "natt.h"
 #include "xfrm.h"
 #include "lib/num.h"
+#include "lib/log.h"
 
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
 #define SHUTDOWN_MS	1000	/* waiting for delete replies at exit */
@@ -141,7 +142,7 @@ static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
 	if (fd < 0)
 		return -EAFNOSUPPORT;
 	if (sendmsg(fd, &mh, 0) < 0) {
-		ike_dbg("sendmsg: %s", strerror(errno));
+		log_debug("sendmsg: %s", strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -284,8 +285,8 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 
 	if (ike_hdr_parse(msg, len, &h)) {
 		ike_stats.rx_malformed++;
-		ike_dbg("malformed IKE header from port %u, dropped",
-			from->port);
+		log_debug("malformed IKE header from port %u, dropped",
+			  from->port);
 		return;
 	}
 	sa = sa_find(d, &h, from);
@@ -293,8 +294,8 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 	    !(h.flags & IKE_FLAG_R)) {
 		p = group_for(d, to);
 		if (!p) {
-			ike_dbg("IKE_SA_INIT for an address we serve no "
-				"group on, dropped");
+			log_debug("IKE_SA_INIT for an address we serve no "
+				  "group on, dropped");
 			return;
 		}
 		if (ike_sa_new(&sa, &p->ike, &d->env, false, to, from))
@@ -306,10 +307,10 @@ static void on_datagram(struct daemon *d, const uint8_t *msg, size_t len,
 	}
 	if (!sa) {
 		ike_stats.rx_unexpected++;
-		ike_dbg("message for no IKE SA of ours, dropped");
+		log_debug("message for no IKE SA of ours, dropped");
 		return;
 	}
-	/* Port floating (RFC 7296 2.23) waits for the ICV: ike/sa.c. */
+	/* Port floating (RFC 7296 2.23) waits for the ICV: ike/transport.c. */
 	ike_sa_input_from(sa, msg, len, from, to);
 }
 
@@ -380,7 +381,7 @@ static void tunnel_start(struct daemon *d, unsigned int i)
 	}
 	d->tunnel_sa[i] = sa;
 	if (ike_sa_initiate(sa))
-		ike_info("%s: cannot initiate", p->ike.name);
+		log_info("%s: cannot initiate", p->ike.name);
 }
 
 /* Timers of every SA; frees the dead; restarts tunnels. */
@@ -415,7 +416,7 @@ static uint64_t run_timers(struct daemon *d)
 		pp = &n->next;
 	}
 	if (d->env.cookie_required != (half_open > HALF_OPEN_MAX))
-		ike_info("%s COOKIEs (%u half-open IKE SAs)",
+		log_info("%s COOKIEs (%u half-open IKE SAs)",
 			 half_open > HALF_OPEN_MAX ? "asking for" :
 			 "no longer asking for", half_open);
 	d->env.cookie_required = half_open > HALF_OPEN_MAX;
@@ -511,19 +512,19 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int c, err, removed;
 
+	log_init("vpnfod");
 	d.port = 500;
 	while ((c = getopt_long(argc, argv, "c:dp:t", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': file = optarg; break;
-		case 'd': ike_log_level = 2; break;
+		case 'd': log_set_level(LOG_LEVEL_DEBUG); break;
 		case 'p': {
 			uint32_t port;
 
 			err = num_parse_u32(optarg, 1, 65535, &port);
 			if (err) {
-				fprintf(stderr, "vpnfod: invalid port '%s' "
-					"(%s, want 1-65535)\n", optarg,
-					num_strerror(err));
+				log_error("invalid port '%s' (%s, want 1-65535)",
+					  optarg, num_strerror(err));
 				exit(2);
 			}
 			d.port = (uint16_t)port;
@@ -549,7 +550,7 @@ int main(int argc, char **argv)
 						 d.conf.err,
 						 sizeof(d.conf.err));
 		if (err) {
-			fprintf(stderr, "vpnfod: %s\n", d.conf.err);
+			log_error("%s", d.conf.err);
 			return 1;
 		}
 		if (test) {
@@ -562,7 +563,7 @@ int main(int argc, char **argv)
 		if (!err)
 			err = config_load_creds(&d.conf);
 		if (err) {
-			fprintf(stderr, "vpnfod: %s\n", d.conf.err);
+			log_error("%s", d.conf.err);
 			return 1;
 		}
 		if (test) {
@@ -576,12 +577,12 @@ int main(int argc, char **argv)
 		d.conf.p[c].local.port = d.port;
 	err = xfrm_kernel_open(&d.xo);
 	if (err) {
-		fprintf(stderr, "vpnfod: netlink xfrm: %s\n", strerror(-err));
+		log_error("netlink xfrm: %s", strerror(-err));
 		return 1;
 	}
 	removed = xfrm_kernel_flush_owned(&d.xo);
 	if (removed)
-		ike_info("removed %d SAs/policies of an earlier run", removed);
+		log_info("removed %d SAs/policies of an earlier run", removed);
 	if (flush) {
 		xfrm_kernel_close(&d.xo);
 		return 0;
@@ -593,13 +594,13 @@ int main(int argc, char **argv)
 	d.fd[2] = sock_open(AF_INET, NATT_PORT);
 	d.fd[3] = sock_open(AF_INET6, NATT_PORT);
 	if (d.fd[0] < 0 && d.fd[1] < 0) {
-		fprintf(stderr, "vpnfod: cannot bind UDP port %u: %s\n", d.port,
-			strerror(-d.fd[0]));
+		log_error("cannot bind UDP port %u: %s", d.port,
+			  strerror(-d.fd[0]));
 		return 1;
 	}
 	/* Twice: no COOKIE version may stand for an all-zero secret. */
 	if (ike_cookie_rotate(&d.env) || ike_cookie_rotate(&d.env)) {
-		fprintf(stderr, "vpnfod: no randomness\n");
+		log_error("no randomness");
 		return 1;
 	}
 	sigaction(SIGTERM, &sa, NULL);
@@ -607,7 +608,7 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	ike_info("running with %u sections from %s", d.conf.n,
+	log_info("running with %u sections from %s", d.conf.n,
 		 edir ? edir : file);
 	if (edir && vpnfod_module_start(&d.mod, &d.conf, &d.enr))
 		return 1;
@@ -622,7 +623,7 @@ int main(int argc, char **argv)
 
 		poll_once(&d, next > 1000 ? 1000 : (int)next);
 	}
-	ike_info("stopping: malformed %llu, bad ICV %llu, unexpected %llu, "
+	log_info("stopping: malformed %llu, bad ICV %llu, unexpected %llu, "
 		 "retransmits %llu",
 		 (unsigned long long)ike_stats.rx_malformed,
 		 (unsigned long long)ike_stats.rx_icv,

@@ -11,6 +11,14 @@
 #include <sys/socket.h>
 
 #include "ike.h"
+#include "lib/log.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	log_set_level(LOG_LEVEL_NONE);
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

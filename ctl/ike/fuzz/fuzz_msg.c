@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "ike.h"
+#include "lib/log.h"
 
 static struct ike_conf conf;
 static struct ike_env env;
@@ -28,7 +29,7 @@ static uint64_t f_now(void *c)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	ike_log_level = 0;
+	log_set_level(LOG_LEVEL_NONE);
 	strcpy(conf.name, "fuzz");
 	conf.ike[0] = (struct ike_algs){ IKE_ENCR_AES_GCM16, 128, 0,
 					 IKE_PRF_HMAC_SHA2_256 };

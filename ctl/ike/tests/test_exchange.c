@@ -19,6 +19,7 @@
 #include <linux/vpnfo.h>
 
 #include "ike.h"
+#include "lib/log.h"
 #include "testcerts.h"
 
 /* The fake kernel. */
@@ -255,7 +256,7 @@ static X509_CRL *crl;
 static int group_setup(void **state)
 {
 	(void)state;
-	ike_log_level = getenv("IKE_DEBUG") ? 2 : 0;
+	log_set_level(getenv("IKE_DEBUG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_NONE);
 	ca_key = tc_key(false);
 	ca = tc_cert("group CA", ca_key, NULL, NULL, 1, true);
 	ca2_key = tc_key(false);

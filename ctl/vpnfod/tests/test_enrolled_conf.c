@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "enrolled_conf.h"
+#include "lib/log.h"
 
 #include "ca.h"
 #include "policy.h"
@@ -452,6 +453,6 @@ int main(void)
 						mkdir_setup, rmdir_teardown),
 	};
 
-	ike_log_level = 0;
+	log_set_level(LOG_LEVEL_NONE);
 	return cmocka_run_group_tests_name("enrolled", tests, NULL, NULL);
 }

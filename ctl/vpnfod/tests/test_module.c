@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/log.h"
 #include "module.h"
 
 static struct vpnfod_conf conf;
@@ -147,6 +148,6 @@ int main(void)
 		cmocka_unit_test(runs_without_module),
 	};
 
-	ike_log_level = 0;
+	log_set_level(LOG_LEVEL_NONE);
 	return cmocka_run_group_tests_name("vpnfod_module", tests, NULL, NULL);
 }

@@ -7,8 +7,9 @@
 
 /*
  * The kernel-state interface of vpnfod: everything that goes into XFRM goes
- * through one of these operations. ctl/xfrm.c implements them on
- * libnl-xfrm; the IKE unit tests put a recording fake behind the same seam.
+ * through one of these operations. xfrm_netlink.c (libike-xfrm.a)
+ * implements them on libnl-xfrm, xfrm_null.c keeps nothing; the IKE unit
+ * tests put a recording fake behind the same seam.
  */
 
 /* vpnfod's reqids: any SA or policy with one of these is ours. */
@@ -70,7 +71,7 @@ struct xfrm_ops {
 };
 
 #ifdef HAVE_LIBNL_XFRM
-/* The libnl-xfrm implementation (ctl/xfrm.c). */
+/* The libnl-xfrm implementation (xfrm_netlink.c, libike-xfrm.a). */
 int xfrm_kernel_open(struct xfrm_ops *ops);
 void xfrm_kernel_close(struct xfrm_ops *ops);
 /* Removes every SA and policy whose reqid is vpnfod's (an earlier run). */
