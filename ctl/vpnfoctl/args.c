@@ -13,8 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <netlink/attr.h>
-#include <netlink/msg.h>
 
 #include "vnl.h"
 #include "lib/log.h"
