@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Reads of the module need CAP_NET_ADMIN, the events multicast group
-# included: an unprivileged user cannot join it (nor dump the tunnels),
-# while root can.
+# included.
+#
+# Behaviours checked:
+#   root-joins-events             vpnfoctl monitor as root works
+#   unprivileged-monitor-refused  as nobody it is refused, and told why
+#   unprivileged-show-refused     as nobody a tunnel dump is refused
 . "$(dirname "$0")/lib.sh"
 
 lab_require

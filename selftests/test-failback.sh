@@ -1,10 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# (e) gw1 returns -> failback to gw1 only after the hold: still on gw2 when
-# gw1 is up again, on gw1 after the hold, the module's own timestamps at
-# least the hold apart, and a 1 kHz stream across the failback loses
-# nothing.
+# gw1 returns after a failure: vpnfo fails back to it only after the
+# failback hold (3 s here, long against TCG's slowness, so "not before" is
+# observable).
+#
+# Behaviours checked:
+#   hold-configured               the tunnel shows the hold
+#   failover-to-gw2               gw1's link down: traffic on gw2, gw1 down
+#   no-failback-during-hold       gw1 up again, traffic still on gw2
+#   failback-after-hold           then on gw1, in one switch
+#   lossless-failback             a 1 kHz stream across the failback loses
+#                                 no datagram and gets none twice
+#   hold-timed-by-module          the module's own event timestamps put the
+#                                 failback at least the hold after gw1's up
 . "$(dirname "$0")/lib.sh"
 
 HOLD_MS=3000	# long against TCG's slowness, so "not before" is observable

@@ -1,10 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# (f) gw1 flaps (down/up every 200 ms for a few seconds): the failback hold
-# keeps traffic off gw1 until it has stayed up for the hold, so the whole
-# episode costs at most two switches (away from gw1 once, back once).
-# Counted by the SWITCHES counter and by vpnfoctl monitor.
+# gw1 flaps (down/up every 200 ms, ten times): the failback hold keeps
+# traffic off gw1 until it has stayed up for the hold.
+#
+# Behaviours checked:
+#   back-on-gw1-after-flapping    traffic ends up on gw1
+#   flap-seen                     vpnfo counted gw1 going down
+#   flap-costs-at-most-two-switches  away from gw1 once, back once at most
+#                                 (the SWITCHES counter)
+#   monitor-matches-counter       vpnfoctl monitor reported as many
+#                                 switches as the counter
 . "$(dirname "$0")/lib.sh"
 
 HOLD_MS=3000	# far longer than one up phase, even slowed down by TCG

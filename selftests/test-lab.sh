@@ -2,12 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The lab itself, without vpnfo: a mark set by nftables stands in for the
-# module. Mark 0x100 must go through gw1's SA, 0x200 through gw2's, and no
-# mark must end on the fail-closed policy: dropped, nothing in plaintext.
-# Each of the three ways to fail gw1 must cut its path, and restoring it
-# must mend it. Proves the topology, the SAs, the failure helpers and the
+# module. Proves the topology, the SAs, the failure helpers and the
 # captures before any module test relies on them. LAB_FAMILY=6 runs it
 # with IPv6 (test-lab-ipv6.sh).
+#
+# Behaviours checked:
+#   lab-builds                    namespaces, links, SAs, policies, echo
+#   no-mark-fails-closed          unmarked traffic ends on the fail-closed
+#                                 policy: no answer
+#   mark-selects-gateway-sa       mark 0x100 goes through gw1's SA only,
+#                                 0x200 through gw2's only, all answered
+#   each-fault-cuts-the-path      link, sa, loss: gw1's path carries nothing
+#   each-restore-mends-the-path   and after lab_restore, everything answered
+#   no-plaintext-in-the-lab       the capture: no plaintext, some ESP
 . "$(dirname "$0")/lib.sh"
 
 MODULE=0 lab_require
@@ -91,5 +98,5 @@ for way in link sa loss; do
 done
 
 capture_stop
-capture_check "lab"
+check_no_plaintext "lab"
 tap_done

@@ -1,10 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# (g) No plaintext in any phase: one capture on the client (all its links)
-# while a stream runs through steady state, gw1 failed three ways, gw1 and
-# gw2 failed, all failed, failback, and a flapping gw1. It must hold zero
-# packets to or from the protected prefixes, and ESP packets (so it works).
+# One capture on the client (all its links) while a stream runs through
+# every phase: steady state, gw1 failed three ways, gw1 and gw2 failed,
+# all failed, failback, and a flapping gw1.
+#
+# Behaviours checked:
+#   each-phase-reached            the active peer each phase calls for
+#                                 (gw2, gw1, gw3, none, gw2, gw1)
+#   answered-while-a-gateway-up   the stream was answered
+#   no-plaintext-in-any-phase     the capture holds no packet to or from
+#                                 the protected prefixes, and ESP packets
+#                                 (so it works)
 . "$(dirname "$0")/lib.sh"
 
 LAB_HOLD=1000ms
@@ -44,5 +51,5 @@ capture_stop
 stream_summary all
 check "the stream was answered in the phases that had a gateway" \
 	cmp "$(stream_field all received)" -gt 0
-capture_check "all phases"
+check_no_plaintext "all phases"
 tap_done

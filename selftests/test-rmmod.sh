@@ -1,10 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# (h) rmmod vpnfo while traffic flows: the fail-closed policy catches every
-# packet the module no longer steers (zero plaintext, no answer); then the
-# module is inserted again ($VPNFO_KO) for the tests after this one, and
-# the kernel log holds no splat.
+# rmmod vpnfo while traffic flows; then the module ($VPNFO_KO) is inserted
+# again for the tests after this one.
+#
+# Behaviours checked:
+#   rmmod-while-traffic-flows     rmmod succeeds, the module is gone
+#   rmmod-fails-closed            the fail-closed policy catches every
+#                                 packet the module no longer steers: no
+#                                 answer, no plaintext (and ESP before)
+#   module-reloads                insmod again, vpnfoctl talks to it
+#   no-kernel-splat               the kernel log holds no splat
 . "$(dirname "$0")/lib.sh"
 
 VPNFO_KO=${VPNFO_KO:-$VPNFO_ROOT/kmod/vpnfo.ko}
@@ -31,7 +37,7 @@ stream_summary stream
 check "without the module: no datagram answered" \
 	none_answered "$(stream_field stream sent)" "$(stream_field stream received)"
 capture_stop
-capture_check "rmmod"
+check_no_plaintext "rmmod"
 check "insmod $VPNFO_KO again" insmod "$VPNFO_KO"
 check "vpnfoctl talks to the new module" eval 'vctl tunnel show >/dev/null'
 check "kernel log: no splat" dmesg_clean

@@ -111,7 +111,7 @@ stream_summary fo
 diag "interruption across the failure: $(stream_field fo max_gap_ms) ms (TCG)"
 stream_via "after the switch" gw2
 capture_stop
-capture_check "failover"
+check_no_plaintext "failover"
 
 # A vpnfod killed outright leaves its tunnel in the module (traffic stays
 # steered or dropped, never plain); the next one replaces it.
