@@ -104,6 +104,17 @@ xfrm_count() {	# xfrm_count NS COUNTER
 	in_ns "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/xfrm_stat
 }
 
+# stream_ended NAME: wait for stream NAME to end; its counts in the
+# caller's sent and recv, its summary and both sides' XFRM errors as
+# TAP comments.
+stream_ended() {
+	lab_bg_wait "$1"
+	sent=$(stream_field "$1" sent)
+	recv=$(stream_field "$1" received)
+	diag "$1: $(cat "$D/$1.out")"
+	diag "$1: XFRM errors: client: $(xfrm_drops $NS_C) gw: $(xfrm_drops $NS_G)"
+}
+
 # stream_lost_by_peer NAME: every datagram came back, except any that the
 # gateway's own kernel dropped on an outbound SA it was deleting at that
 # moment (XfrmOutStateInvalid: a packet routed just before its SA went);
@@ -112,13 +123,9 @@ xfrm_count() {	# xfrm_count NS COUNTER
 stream_lost_by_peer() {
 	local sent recv inval cerr
 
-	lab_bg_wait "$1"
-	sent=$(tr ' ' '\n' <"$D/$1.out" | sed -n 's/^sent=//p')
-	recv=$(tr ' ' '\n' <"$D/$1.out" | sed -n 's/^received=//p')
+	stream_ended "$1"
 	inval=$(xfrm_count $NS_G XfrmOutStateInvalid)
 	cerr=$(xfrm_drops $NS_C | sed 's/XfrmOutNoStates=[0-9]* //')
-	diag "$1: $(cat "$D/$1.out")"
-	diag "$1: XFRM errors: client: $(xfrm_drops $NS_C) gw: $(xfrm_drops $NS_G)"
 	cmp "$sent" -gt $((RATE * 5)) && [ -z "$cerr" ] &&
 		cmp $((sent - recv)) -le "$inval"
 }
@@ -126,11 +133,7 @@ stream_lost_by_peer() {
 stream_lost_none() {	# stream_lost_none NAME: sent > 0, every one back
 	local sent recv
 
-	lab_bg_wait "$1"
-	sent=$(tr ' ' '\n' <"$D/$1.out" | sed -n 's/^sent=//p')
-	recv=$(tr ' ' '\n' <"$D/$1.out" | sed -n 's/^received=//p')
-	diag "$1: $(cat "$D/$1.out")"
-	diag "$1: XFRM errors: client: $(xfrm_drops $NS_C) gw: $(xfrm_drops $NS_G)"
+	stream_ended "$1"
 	cmp "$sent" -gt $((RATE * 5)) && cmp "$recv" -eq "$sent"
 }
 

@@ -9,14 +9,24 @@
 #     -- ikn-nat 10.0.1.1 | 198.18.1.2 (masquerade)
 #     -- ikn-gw1 198.18.1.1 (inner 203.0.113.1)
 #
-# A: vpnfod initiates from behind the NAT to charon: it detects the NAT,
-#    moves IKE to 4500, its SAs carry the espinudp encapsulation, traffic
-#    flows both ways, and the NAT's outside sees only UDP/4500 (no ESP
-#    protocol 50, no inner address). Being behind the NAT, vpnfod sends
-#    1-byte 0xFF keepalives at its natt-keepalive interval (2 s here).
-# B: charon initiates from behind the NAT to vpnfod as the gateway; the
-#    same checks on the gateway's SAs; vpnfod, not behind the NAT, sends
-#    no keepalives, and charon's reach it without harm.
+# Behaviours checked:
+#   A: vpnfod initiates from behind the NAT to charon
+#     nat-detected-in-front       vpnfod sees the NAT in front of itself and
+#                                 moves IKE to port 4500
+#     esp-in-udp                  both its SAs carry espinudp, traffic flows
+#                                 both ways
+#     outside-sees-only-udp-4500  the NAT's outside: ESP in UDP/4500, no ESP
+#                                 (protocol 50), no inner address
+#     keepalives-from-behind      1-byte 0xFF keepalives at its
+#                                 natt-keepalive interval (2 s here)
+#     delete-at-exit              charon honours vpnfod's delete
+#   B: charon initiates from behind the NAT to vpnfod, the gateway
+#     nat-detected-at-peer        vpnfod sees the NAT in front of the peer
+#                                 and answers at the NAT's mapped port
+#     esp-in-udp, outside-sees-only-udp-4500   as in A, gateway's SAs
+#     no-keepalives-unless-behind vpnfod, not behind a NAT, sends none;
+#                                 charon's reach it and do no harm
+#     delete-from-charon          the gateway's SAs removed
 . "$(dirname "$0")/lib.sh"
 
 C=ikn-client
@@ -58,10 +68,13 @@ encap_states() {	# encap_states NS: ESP states with UDP encapsulation
 	in_ns "$1" ip xfrm state 2>/dev/null | grep -c 'encap type espinudp'
 }
 
-# outside_checks NAME: what the NAT's outside link carried (capture capNAME).
+# outside_checks NAME: the SA has been up a while; after 3 keepalive
+# intervals more, what the NAT's outside link carried (capture capNAME).
 outside_checks() {
 	local esp proto50 plain
 
+	nap $((3 * KA + 1))
+	ike_capture_stop "cap$1"
 	esp=$(ike_capture_count "cap$1" "$IKE_F_ESPINUDP")
 	proto50=$(ike_capture_count "cap$1" 'ip proto 50')
 	plain=$(ike_capture_count "cap$1" "$IKE_F_PLAIN")
@@ -78,20 +91,6 @@ outside_checks() {
 		client 1 gw1.example
 	printf 'esp aes128gcm16\nretransmit 1s 4\nnatt-keepalive %ss\n' $KA
 } >"$D/client.conf"
-[tunnel gw1]
-local $IKE_C
-remote $IKE_G
-local-ts $IKE_CIN/32
-remote-ts 203.0.113.0/24
-cert $D/client.pem
-key $D/client.key
-ca $D/groupca.pem
-remote-id gw1.example
-reqid 1
-esp aes128gcm16
-retransmit 1s 4
-natt-keepalive ${KA}s
-EOF
 
 ike_capture_start capA $R r-gw1
 ike_swan_load swgw $G gw "$(ike_swan_conn vpnfo $IKE_G "" \
@@ -110,9 +109,6 @@ check "A: both client SAs are encapsulated (encap type espinudp)" \
 	cmp "$(encap_states $C)" -eq 2
 check "A: client -> gateway inner traffic answered" wait_for 10 ping_c2g
 check "A: gateway -> client inner traffic answered" wait_for 10 ping_g2c
-# Keepalives: the SA has been up a while; give it 3 intervals more.
-nap $((3 * KA + 1))
-ike_capture_stop capA
 outside_checks A
 ka=$(ike_capture_count capA "src host $IKE_NAT and $IKE_F_KEEPALIVE")
 diag "A: $ka NAT-keepalives from behind the NAT (interval ${KA} s)"
@@ -120,13 +116,9 @@ check "A: vpnfod behind the NAT sent 1-byte 0xFF keepalives on 4500" \
 	cmp "$ka" -ge 3
 check "A: vpnfod logged its keepalives" \
 	grep -q 'NAT-keepalive sent' "$D/vdA.err"
-lab_bg_stop vdA
-check "A: vpnfod's delete at exit honoured by charon" \
-	wait_for 10 sh -c "! swanctl --list-sas --uri unix://$D/swgw/charon.vici | grep -q ESTABLISHED"
+check_vpnfod_exit_delete A vdA swgw
 lab_bg_stop swgw
-in_ns $G ip xfrm state flush
-in_ns $G ip xfrm policy flush
-in_ns $C ip xfrm policy flush
+ike_xfrm_flush $G $C
 
 # ------------------------------------------------------------ B
 
@@ -134,16 +126,6 @@ in_ns $C ip xfrm policy flush
 	ike_vpnfod_conf group g1 $IKE_G "" 203.0.113.0/24 192.0.2.0/24 gw 2
 	echo "natt-keepalive 1s"
 } >"$D/gw.conf"
-[group g1]
-local $IKE_G
-local-ts 203.0.113.0/24
-remote-ts 192.0.2.0/24
-cert $D/gw.pem
-key $D/gw.key
-ca $D/groupca.pem
-reqid 2
-natt-keepalive 1s
-EOF
 
 ike_capture_start capB $R r-gw1
 ike_vpnfod_start vdB $G "$D/gw.conf"
@@ -153,10 +135,8 @@ IKE_CHARON_EXTRA="keep_alive = ${KA}s" ike_swan_load swc $C client \
 		"O=vpnfo test, CN=gw1.example")"
 check "B: charon initiator up behind the NAT" test $? = 0
 nap 1
-ike_swan swc --initiate --child net --ike good --timeout 40 >"$D/initB.out" 2>&1
-check "B: charon behind the NAT establishes with vpnfod" test $? = 0
-check "B: vpnfod installed the gateway's two SAs" \
-	wait_for 5 ike_states_are $G 2
+check_charon_initiates B "charon behind the NAT establishes with vpnfod" \
+	swc good 40 $G
 check "B: vpnfod detected the NAT in front of the peer" \
 	grep -q 'NAT detected (in front of peer)' "$D/vdB.err"
 check "B: vpnfod answers on 4500 at the NAT's mapped port" \
@@ -165,8 +145,6 @@ check "B: both gateway SAs are encapsulated (encap type espinudp)" \
 	cmp "$(encap_states $G)" -eq 2
 check "B: client -> gateway inner traffic answered" wait_for 10 ping_c2g
 check "B: gateway -> client inner traffic answered" wait_for 10 ping_g2c
-nap $((3 * KA + 1))
-ike_capture_stop capB
 outside_checks B
 ka=$(ike_capture_count capB "src host $IKE_NAT and $IKE_F_KEEPALIVE")
 kag=$(ike_capture_count capB "src host $IKE_G and udp[4:2] = 9 and udp[8] = 0xff")
@@ -176,9 +154,7 @@ check "B: charon's keepalives crossed the NAT to vpnfod's 4500" \
 check "B: vpnfod, not behind a NAT, sent none (natt-keepalive 1s set)" \
 	cmp "$kag" -eq 0
 check "B: the SA survived them: traffic still answered" ping_c2g
-ike_swan swc --terminate --ike good --timeout 10 >/dev/null 2>&1
-check "B: delete from charon honoured (gateway SAs removed)" \
-	wait_for 10 ike_states_are $G 0
+check_charon_delete B swc good $G
 lab_bg_stop swc
 lab_bg_stop vdB
 

@@ -19,15 +19,7 @@ ike_vpnfod_conf tunnel gw1 198.18.1.2 198.18.1.1 192.0.2.100/32 \
 	203.0.113.0/24 client 1 gw1.example >"$D/client.conf"
 printf 'mark 0x100 mask 0xff00\nesp aes128gcm16\nretransmit 1s 5\n' \
 	>>"$D/client.conf"
-# The module's stand-in: protected traffic gets gw1's mark.
-in_ns $NS_C nft -f - <<EOF
-table inet rk {
-	chain out {
-		type route hook output priority mangle;
-		ip daddr 203.0.113.0/24 meta mark set 0x100
-	}
-}
-EOF
+ike_mark_stand_in $NS_C rk 0x100
 
 ike_swan_load swgw $NS_G gw "$(ike_swan_conn vpnfo 198.18.1.1 198.18.1.2 \
 	aes128gcm16-prfsha256-ecp256 gw 203.0.113.0/24 192.0.2.100/32 \

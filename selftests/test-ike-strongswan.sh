@@ -97,66 +97,26 @@ client_out_spi() {
 
 # ------------------------------------------------------------ part A
 
-mkdir -p "$D/swgw/private" && cp "$D/gw.key" "$D/swgw/private/"
-cat >"$D/swgw/swanctl.conf" <<EOF
-connections {
-	vpnfo {
-		version = 2
-		local_addrs = 198.18.1.1
-		remote_addrs = 198.18.1.2
-		proposals = aes256gcm16-prfsha256-ecp256, aes128-sha256-prfsha256-curve25519
-		local { auth = pubkey
-			certs = $D/gw.pem }
-		remote { auth = pubkey
-			 cacerts = $D/groupca.pem }
-		children {
-			net { local_ts = 203.0.113.0/24
-			      remote_ts = 192.0.2.100/32
-			      esp_proposals = aes128gcm16, aes256gcm16, aes128-sha256
-			      mode = tunnel }
-		}
-	}
-}
-EOF
-
-cat >"$D/client-vpnfod.conf" <<EOF
 # vpnfod on the client: one tunnel to gw1
-[tunnel gw1]
-local 198.18.1.2
-remote 198.18.1.1
-local-ts 192.0.2.100/32
-remote-ts 203.0.113.0/24
-cert $D/client.pem
-key $D/client.key
-ca $D/groupca.pem
-remote-id gw1.example
-mark 0x100 mask 0xff00
-reqid 1
-esp aes128gcm16
-retransmit 1s 4
-EOF
-
-# The module's stand-in: protected traffic gets gw1's mark.
-in_ns $NS_C nft -f - <<EOF
-table inet ike {
-	chain out {
-		type route hook output priority mangle;
-		ip daddr 203.0.113.0/24 meta mark set 0x100
-	}
-}
-EOF
+{
+	ike_vpnfod_conf tunnel gw1 198.18.1.2 198.18.1.1 192.0.2.100/32 \
+		203.0.113.0/24 client 1 gw1.example
+	printf 'mark 0x100 mask 0xff00\nesp aes128gcm16\nretransmit 1s 4\n'
+} >"$D/client-vpnfod.conf"
+ike_mark_stand_in $NS_C ike 0x100
 
 check "vpnfod -t accepts the client configuration" \
 	in_ns $NS_C "$VPNFOD" -t -c "$D/client-vpnfod.conf"
-ike_charon_start swgw $NS_G &&
-ike_swan swgw --load-all --file "$D/swgw/swanctl.conf" >"$D/swgw.load" 2>&1
+ike_swan_load swgw $NS_G gw "$(ike_swan_conn vpnfo 198.18.1.1 198.18.1.2 \
+	"aes256gcm16-prfsha256-ecp256, aes128-sha256-prfsha256-curve25519" gw \
+	203.0.113.0/24 192.0.2.100/32 "aes128gcm16, aes256gcm16, aes128-sha256")"
 check "charon responder up in ike-gw1 (own conf, VICI, private /run)" \
 	test $? = 0
 ike_vpnfod_start vd-client $NS_C "$D/client-vpnfod.conf"
 check "A: vpnfod initiator establishes IKE and CHILD SA with charon" \
 	wait_for 40 has_states $NS_C 2
 check "A: charon lists the IKE SA as established" \
-	wait_for 5 sh -c "swanctl --list-sas --uri unix://$D/swgw/charon.vici | grep -q ESTABLISHED"
+	wait_for 5 ike_swan_established swgw
 check "A: out policy with mark 0x100/0xff00, priority 100" \
 	sh -c "ip netns exec $NS_C ip xfrm policy | grep -B3 -A3 'mark 0x100/0xff00' | grep -q 'priority 100'"
 check "A: fail-closed fallback policy (reqid 0x76706e66, transport)" \
@@ -185,76 +145,38 @@ check "A: restart removes the state of the earlier run" wait_for 20 stale_gone
 reestablished() { wait_for 40 has_states $NS_C 2 && wait_for 10 ping_ok; }
 check "A: and establishes anew; traffic flows" reestablished
 
-lab_bg_stop vd-client2
-check "A: vpnfod's delete at exit honoured by charon" \
-	wait_for 10 sh -c "! swanctl --list-sas --uri unix://$D/swgw/charon.vici | grep -q ESTABLISHED"
+check_vpnfod_exit_delete A vd-client2 swgw
 check "A: vpnfod removed its SAs at exit" has_states $NS_C 0
 lab_bg_stop swgw
 in_ns $NS_C nft delete table inet ike
-in_ns $NS_C ip xfrm policy flush
-in_ns $NS_G ip xfrm policy flush
-in_ns $NS_G ip xfrm state flush
+ike_xfrm_flush $NS_C $NS_G
 
 # ------------------------------------------------------------ part B
 
-cat >"$D/gw-vpnfod.conf" <<EOF
 # vpnfod on gw1 answering the group's clients
-[group g1]
-local 198.18.1.1
-local-ts 203.0.113.0/24
-remote-ts 192.0.2.0/24
-cert $D/gw.pem
-key $D/gw.key
-ca $D/groupca.pem
-crl $D/groupca.crl
-reqid 2
-EOF
-
-client_conn() {	# client_conn NAME CERT
-	cat <<-EOF
-	$1 {
-		version = 2
-		local_addrs = 198.18.1.2
-		remote_addrs = 198.18.1.1
-		proposals = aes128gcm16-prfsha256-ecp256, aes256-sha256-modp2048
-		local { auth = pubkey
-			certs = $D/$2.pem }
-		remote { auth = pubkey
-			 id = "O=vpnfo test, CN=gw1.example"
-			 cacerts = $D/groupca.pem }
-		children {
-			net { local_ts = 192.0.2.100/32
-			      remote_ts = 203.0.113.0/24
-			      esp_proposals = aes256gcm16, aes128-sha256
-			      mode = tunnel }
-		}
-	}
-	EOF
-}
-mkdir -p "$D/swc/private" &&
-cp "$D/client.key" "$D/stranger.key" "$D/revoked.key" "$D/swc/private/"
 {
-	echo "connections {"
-	client_conn good client
-	client_conn stranger stranger
-	client_conn revoked revoked
-	echo "}"
-} >"$D/swc/swanctl.conf"
+	ike_vpnfod_conf group g1 198.18.1.1 "" 203.0.113.0/24 192.0.2.0/24 gw 2
+	echo "crl $D/groupca.crl"
+} >"$D/gw-vpnfod.conf"
+
+# client_conn NAME CERT: charon's connection to gw1 with that certificate.
+client_conn() {
+	ike_swan_conn "$1" 198.18.1.2 198.18.1.1 \
+		"aes128gcm16-prfsha256-ecp256, aes256-sha256-modp2048" "$2" \
+		192.0.2.100/32 203.0.113.0/24 "aes256gcm16, aes128-sha256" \
+		"O=vpnfo test, CN=gw1.example"
+}
 
 ike_vpnfod_start vd-gw $NS_G "$D/gw-vpnfod.conf"
-ike_charon_start swc $NS_C &&
-ike_swan swc --load-all --file "$D/swc/swanctl.conf" >"$D/swc.load" 2>&1
+ike_swan_load swc $NS_C "client stranger revoked" "$(client_conn good client)" \
+	"$(client_conn stranger stranger)" "$(client_conn revoked revoked)"
 check "charon initiator up in ike-client" test $? = 0
 nap 1
-ike_swan swc --initiate --child net --ike good --timeout 40 >"$D/init.out" 2>&1
-check "B: charon initiator establishes with vpnfod responder" test $? = 0
-check "B: vpnfod installed the gateway's two SAs" \
-	wait_for 5 has_states $NS_G 2
+check_charon_initiates B "charon initiator establishes with vpnfod responder" \
+	swc good 40 $NS_G
 check "B: ping 192.0.2.100 -> 203.0.113.1 answered through ESP" \
 	wait_for 10 ping_ok
-ike_swan swc --terminate --ike good --timeout 10 >/dev/null 2>&1
-check "B: delete from charon honoured (gateway SAs removed)" \
-	wait_for 10 has_states $NS_G 0
+check_charon_delete B swc good $NS_G
 
 ike_swan swc --initiate --child net --ike stranger --timeout 20 >/dev/null 2>&1
 rc=$?

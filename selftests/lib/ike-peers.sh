@@ -159,3 +159,48 @@ ike_vpnfod_conf() {
 	printf 'reqid %s\n' "$8"
 	[ -z "${9:-}" ] || printf 'remote-id %s\n' "$9"
 }
+
+# ike_xfrm_flush NS...: no XFRM state or policy left in these namespaces
+# (between the parts of a test).
+ike_xfrm_flush() {
+	local ns
+
+	for ns in "$@"; do
+		in_ns "$ns" ip xfrm state flush
+		in_ns "$ns" ip xfrm policy flush
+	done
+}
+
+ike_swan_none_established() {	# ike_swan_none_established CHARON
+	! ike_swan_established "$1"
+}
+
+# ---------------------------------------------------------------- shared checks
+# Each prints its TAP lines, named "PART: ...".
+
+# check_vpnfod_exit_delete PART VPNFOD CHARON: vpnfod stopped, charon
+# honours the delete it sent at exit.
+check_vpnfod_exit_delete() {
+	lab_bg_stop "$2"
+	check "$1: vpnfod's delete at exit honoured by charon" \
+		wait_for 10 ike_swan_none_established "$3"
+}
+
+# check_charon_initiates PART WHAT CHARON CONN TIMEOUT GW_NS: charon
+# initiates CONN (child "net") to vpnfod, the gateway responder in GW_NS,
+# which installs its two SAs. WHAT names the first check.
+check_charon_initiates() {
+	ike_swan "$3" --initiate --child net --ike "$4" --timeout "$5" \
+		>"$LAB_TMP/$3-$4.initiate" 2>&1
+	check "$1: $2" test $? = 0
+	check "$1: vpnfod installed the gateway's two SAs" \
+		wait_for 5 ike_states_are "$6" 2
+}
+
+# check_charon_delete PART CHARON CONN GW_NS: charon terminates CONN; the
+# vpnfod gateway in GW_NS removes its SAs.
+check_charon_delete() {
+	ike_swan "$2" --terminate --ike "$3" --timeout 10 >/dev/null 2>&1
+	check "$1: delete from charon honoured (gateway SAs removed)" \
+		wait_for 10 ike_states_are "$4" 0
+}
