@@ -403,6 +403,19 @@ FIXTURE_VARIANT_ADD(peer_new_without, probe_dst) { .omit = VPNFO_A_PROBE_DST };
 	EXPECT_DONE(vt_peer_new_msg(self->family, &_p));			\
 } while (0)
 
+/* Sends cmd (with flags) naming tunnel and peer, NULL for "leave it out". */
+#define EXPECT_NAMED_REFUSED(errnum, cmd, flags, tunnel, peer)		\
+	EXPECT_REFUSED(errnum, vt_named_msg(self->family, (cmd), (flags),	\
+					    (tunnel), (peer)))
+
+/* Sends TUNNEL_NEW for t1 with the one selector (src, dst) given. */
+#define EXPECT_SELECTOR_REFUSED(errnum, src, src_plen, dst, dst_plen) do {	\
+	struct nl_msg *m = vt_tunnel_new_msg(self->family, "t1",		\
+					     VPNFO_A_SELECTOR);			\
+	ASSERT_EQ(0, vt_put_sel(m, (src), (src_plen), (dst), (dst_plen)));	\
+	EXPECT_REFUSED(errnum, m);						\
+} while (0)
+
 /* Sends PEER_NEW for the lab's peer gwN changed by statement. */
 #define EXPECT_PEER_REFUSED(errnum, n, statement) do {				\
 	struct vt_peer p = vt_peer_lab(n);					\
@@ -438,11 +451,7 @@ TEST_F(tunnel_new_without, is_refused)
 
 TEST_F(vpnfo, tunnel_new_selector_without_dst_is_refused)
 {
-	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1",
-					       VPNFO_A_SELECTOR);
-
-	ASSERT_EQ(0, vt_put_sel(msg, "192.0.2.100", 32, NULL, 24));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_SELECTOR_REFUSED(EINVAL, "192.0.2.100", 32, NULL, 24);
 }
 
 TEST_F(vpnfo, tunnel_set_without_name_is_refused)
@@ -476,32 +485,28 @@ TEST_F(vpnfo, peer_set_without_tunnel_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_PEER_SET,
-					    0, NULL, "gw1"));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_PEER_SET, 0, NULL, "gw1");
 }
 
 TEST_F(vpnfo, peer_set_without_name_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_PEER_SET,
-					    0, "t1", NULL));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_PEER_SET, 0, "t1", NULL);
 }
 
 TEST_F(vpnfo, peer_del_without_name_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_PEER_DEL,
-					    0, "t1", NULL));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_PEER_DEL, 0, "t1", NULL);
 }
 
 TEST_F(vpnfo, peer_get_without_name_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_PEER_GET,
-					    0, "t1", NULL));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_PEER_GET, 0, "t1", NULL);
 }
 
 /*
@@ -513,16 +518,14 @@ TEST_F(vpnfo, peer_dump_without_tunnel_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_PEER_GET,
-					    NLM_F_DUMP, NULL, NULL));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_PEER_GET, NLM_F_DUMP, NULL, NULL);
 }
 
 TEST_F(vpnfo, switch_without_tunnel_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(EINVAL, vt_named_msg(self->family, VPNFO_CMD_SWITCH,
-					    0, NULL, "gw1"));
+	EXPECT_NAMED_REFUSED(EINVAL, VPNFO_CMD_SWITCH, 0, NULL, "gw1");
 }
 
 TEST_F(vpnfo, reflector_set_without_enabled_is_refused)
@@ -679,11 +682,7 @@ TEST_F(vpnfo, tunnel_new_failback_hold_above_1h_is_refused)
 
 TEST_F(vpnfo, tunnel_new_selector_prefix_33_is_refused)
 {
-	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1",
-					       VPNFO_A_SELECTOR);
-
-	ASSERT_EQ(0, vt_put_sel(msg, "192.0.2.100", 32, "203.0.113.0", 33));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_SELECTOR_REFUSED(EINVAL, "192.0.2.100", 32, "203.0.113.0", 33);
 }
 
 /* ---- strict validation ---- */
@@ -725,15 +724,13 @@ TEST_F(vpnfo, tunnel_new_unknown_selector_attribute_type_is_refused)
 TEST_F(vpnfo, tunnel_del_unknown_tunnel_is_refused)
 {
 	TUNNEL_ADD();
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_TUNNEL_DEL,
-					    0, "t2", NULL));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_TUNNEL_DEL, 0, "t2", NULL);
 }
 
 TEST_F(vpnfo, tunnel_get_unknown_tunnel_is_refused)
 {
 	TUNNEL_ADD();
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_TUNNEL_GET,
-					    0, "t2", NULL));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_TUNNEL_GET, 0, "t2", NULL);
 }
 
 TEST_F(vpnfo, tunnel_set_unknown_tunnel_is_refused)
@@ -755,8 +752,7 @@ TEST_F(vpnfo, peer_new_unknown_tunnel_is_refused)
 TEST_F(vpnfo, peer_dump_unknown_tunnel_is_refused)
 {
 	TUNNEL_ADD();
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_PEER_GET,
-					    NLM_F_DUMP, "t2", NULL));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_PEER_GET, NLM_F_DUMP, "t2", NULL);
 }
 
 TEST_F(vpnfo, peer_set_unknown_peer_is_refused)
@@ -774,24 +770,21 @@ TEST_F(vpnfo, peer_del_unknown_peer_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_PEER_DEL,
-					    0, "t1", "gw2"));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_PEER_DEL, 0, "t1", "gw2");
 }
 
 TEST_F(vpnfo, peer_get_unknown_peer_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_PEER_GET,
-					    0, "t1", "gw2"));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_PEER_GET, 0, "t1", "gw2");
 }
 
 TEST_F(vpnfo, switch_to_unknown_peer_is_refused)
 {
 	TUNNEL_ADD();
 	PEER_ADD(1);
-	EXPECT_REFUSED(ENOENT, vt_named_msg(self->family, VPNFO_CMD_SWITCH,
-					    0, "t1", "gw2"));
+	EXPECT_NAMED_REFUSED(ENOENT, VPNFO_CMD_SWITCH, 0, "t1", "gw2");
 }
 
 /* ---- duplicates ---- */
@@ -814,11 +807,7 @@ TEST_F(vpnfo, peer_new_duplicate_name_is_refused)
 
 TEST_F(vpnfo, tunnel_new_selector_of_mixed_families_is_refused)
 {
-	struct nl_msg *msg = vt_tunnel_new_msg(self->family, "t1",
-					       VPNFO_A_SELECTOR);
-
-	ASSERT_EQ(0, vt_put_sel(msg, "192.0.2.100", 32, "2001:db8:100::", 64));
-	EXPECT_REFUSED(EINVAL, msg);
+	EXPECT_SELECTOR_REFUSED(EINVAL, "192.0.2.100", 32, "2001:db8:100::", 64);
 }
 
 TEST_F(vpnfo, peer_new_probe_dst_outside_selectors_is_refused)
@@ -842,8 +831,7 @@ TEST_F(vpnfo, switch_to_peer_not_up_is_refused)
 	TUNNEL_ADD();
 	/* No gateway answers in this namespace: gw1 stays in "probing". */
 	PEER_ADD(1);
-	EXPECT_REFUSED(ENETUNREACH, vt_named_msg(self->family, VPNFO_CMD_SWITCH,
-						 0, "t1", "gw1"));
+	EXPECT_NAMED_REFUSED(ENETUNREACH, VPNFO_CMD_SWITCH, 0, "t1", "gw1");
 }
 
 /* ---- privilege ---- */

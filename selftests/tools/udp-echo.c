@@ -73,6 +73,21 @@ fail:
 	return one;
 }
 
+/* One control message into out: its length, or -ENOBUFS. */
+static int echo_put_cmsg(char *out, size_t outlen, int level, int type,
+			 const void *data, size_t len)
+{
+	struct cmsghdr *o = (struct cmsghdr *)out;
+
+	if (outlen < CMSG_SPACE(len))
+		return -ENOBUFS;
+	o->cmsg_level = level;
+	o->cmsg_type = type;
+	o->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(o), data, len);
+	return CMSG_SPACE(len);
+}
+
 /*
  * Turn the received packet-info control message into the one that sends
  * the answer: same interface, source = the address the request went to.
@@ -84,32 +99,20 @@ static int echo_reply_cmsg(struct msghdr *msg, char *out, size_t outlen)
 	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo in, pi = { 0 };
-			struct cmsghdr *o = (struct cmsghdr *)out;
 
 			memcpy(&in, CMSG_DATA(c), sizeof(in));
 			pi.ipi_ifindex = in.ipi_ifindex;
 			pi.ipi_spec_dst = in.ipi_addr;
-			if (outlen < CMSG_SPACE(sizeof(pi)))
-				return -ENOBUFS;
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
+			return echo_put_cmsg(out, outlen, IPPROTO_IP,
+					     IP_PKTINFO, &pi, sizeof(pi));
 		}
 		if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
-			struct cmsghdr *o = (struct cmsghdr *)out;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			if (outlen < CMSG_SPACE(sizeof(pi)))
-				return -ENOBUFS;
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
+			return echo_put_cmsg(out, outlen, IPPROTO_IPV6,
+					     IPV6_PKTINFO, &pi, sizeof(pi));
 		}
 	}
 	return -ENOENT;
