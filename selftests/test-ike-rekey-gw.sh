@@ -6,6 +6,13 @@
 # has short age limits (child-rekey 8s, ike-rekey 14s) and rekeys both on
 # its own; charon rekeys the CHILD SA. Not one datagram of the echo stream
 # may be lost. Lab: selftests/lib-ike-rekey.sh.
+#
+# Behaviours checked:
+#   child-rekey-by-initiator      charon rekeys the CHILD SA
+#   rekey-at-age-limits           vpnfod rekeys CHILD (8 s) and IKE (14 s)
+#                                 SAs on its own; charon lists the new one
+#   lossless-rekeys               not one datagram lost
+#   hard-lifetime-in-kernel       two SAs at the end, with a hard lifetime
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-ike-rekey.sh"
 

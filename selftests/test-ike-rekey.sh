@@ -9,6 +9,17 @@
 # --rekey); the IKE SA by vpnfod (SIGUSR2), then by charon; then, with a
 # delay on the wire, by both sides at once, so that the requests cross
 # (RFC 7296 2.8.1, 2.8.2). Lab: selftests/lib-ike-rekey.sh.
+#
+# Behaviours checked:
+#   child-rekey-each-side         by vpnfod, by charon: new SPIs, old gone
+#   ike-rekey-each-side           by vpnfod, by charon: one new IKE SA
+#   lossless-rekeys               not one datagram lost across the four
+#   simultaneous-rekeys-resolved  CHILD and IKE rekeyed by both at once,
+#                                 the collisions resolved on both sides, no
+#                                 loss on vpnfod's side
+#   rekey-on-newest-ike-sa        a CHILD rekey after the IKE collision
+#   rekey-with-pfs                KE in vpnfod's CREATE_CHILD_SA
+#   one-ike-sa-two-esp-at-end
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-ike-rekey.sh"
 

@@ -15,6 +15,20 @@
 # ways (IKE floats to 4500, ESP stays plain without NAT); a certificate
 # from another group's CA and a revoked one are refused.
 # Certificates are made here, into the test's /tmp directory.
+#
+# Behaviours checked:
+#   A: module-form-policies       mark 0x100/0xff00 priority 100, the
+#                                 fail-closed fallback
+#      traffic-through-esp        ping answered, the outbound SA counts it
+#      peer-delete-honoured       charon's delete removes both SAs; vpnfod
+#                                 re-establishes, traffic again
+#      crash-fails-closed         after a kill the fallback stays; a
+#                                 restart removes the stale state
+#      delete-at-exit             charon honours vpnfod's delete
+#   B: responder-to-charon        charon establishes, traffic flows,
+#                                 charon's delete removes the SAs
+#      foreign-ca-refused         a certificate of another group's CA
+#      revoked-refused            a certificate on the CRL, both logged
 . "$(dirname "$0")/lib.sh"
 
 NS_C=ike-client

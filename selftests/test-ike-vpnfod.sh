@@ -8,6 +8,16 @@
 # answered through ESP, and a stop of the client removes the gateway's SAs.
 # Then a gateway serving two groups on one address.
 #
+# Behaviours checked, per proposal set (IKE/DH/ESP, certificate type):
+#   sas-up-both-sides             IKE and CHILD SA on client and gateway
+#   kernel-uses-negotiated-alg    the XFRM state carries the algorithm
+#   ping-through-esp              answered through the SA
+#   client-stop-deletes           the gateway's SAs go with the client
+# and for two groups on one address:
+#   group-chosen-by-ca            the second group's client is served with
+#                                 that group's reqid, traffic flows, the
+#                                 gateway logs which group
+#
 #   ikev-client 198.18.1.2 (192.0.2.100) -- ikev-gw1 198.18.1.1 (203.0.113.1)
 . "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,24 @@
 # flows through gw1; gw1's link goes down and traffic moves to gw2 with
 # no plaintext. Stopping vpnfod removes what it registered.
 #
+# Behaviours checked:
+#   enrollment-through-pkid       the PKI is set up, alice enrolls over
+#                                 gw1's link; vpnfod -t accepts the state
+#   forged-policy-refused         a policy.json that differs from the
+#                                 signed policy.cms is refused, named
+#   gateways-reflect-probes       each gateway's vpnfod turns the
+#                                 reflector on
+#   policy-registered-in-module   tunnel eng, both peers with the policy's
+#                                 priorities, marks and probe settings
+#   probes-through-the-sas        both gateways probed up, gw1 active,
+#                                 a stream steered to gw1 only
+#   failover-without-plaintext    gw1's link down: gw2 active, the stream
+#                                 steered there, the capture clean
+#   killed-vpnfod-leaves-tunnel   the next vpnfod replaces it, gw2 up,
+#                                 traffic steered again
+#   stop-removes-registration     tunnel gone, fail-closed policy stays,
+#                                 reflectors off, no kernel warning
+#
 #   client --c-gwN/gwN-c--> gwN (N = 1, 2) --gwN-l/l-gwN--> lan
 #   192.0.2.100 (up0)       203.0.113.N (lo, probe target)  203.0.113.100
 . "$(dirname "$0")/lib.sh"
