@@ -83,7 +83,7 @@ static int pl_identity(struct ike_sa *sa, struct ike_bld *b)
 	OPENSSL_free(der);
 	if (sa->initiator)
 		ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG,
-			    sa->conf->cred.ca_keyid, 20);
+			    sa->conf->cred.ca_keyid, IKE_SHA1_LEN);
 	err = auth_octets(sa, sa->initiator, idb, idlen + 4, &oct, &olen);
 	if (err)
 		return err;
@@ -117,7 +117,7 @@ int ike_auth_send(struct ike_sa *sa)
 	spi[2] = sa->child.spi_in >> 8;
 	spi[3] = sa->child.spi_in;
 	ike_prop_build(&prop, sa->conf->esp, sa->conf->n_esp, IKE_PROTO_ESP,
-		       spi, 4, NULL, 0);
+		       spi, IKE_SPI_SIZE_ESP, NULL, 0);
 	ike_pl_sa(&b, &prop);
 	ike_pl_ts(&b, IKE_PL_TSI, &sa->conf->ts_local);
 	ike_pl_ts(&b, IKE_PL_TSR, &sa->conf->ts_remote);
@@ -367,7 +367,8 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 		ike_pl_notify(&b, 0, NULL, 0, child_err, NULL, 0);
 	} else {
 		ike_put_u32(spi, c->spi_in);
-		ike_prop_build(&prop, &c->algs, 1, IKE_PROTO_ESP, spi, 4,
+		ike_prop_build(&prop, &c->algs, 1, IKE_PROTO_ESP, spi,
+			       IKE_SPI_SIZE_ESP,
 			       NULL, 0);
 		prop.p[0].num = p->sa.p[idx].num;
 		ike_pl_sa(&b, &prop);

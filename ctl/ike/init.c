@@ -190,13 +190,15 @@ static int init_reply_error(struct ike_sa *sa, const struct ike_hdr *h,
 
 static void pl_certreq_groups(const struct ike_sa *sa, struct ike_bld *b)
 {
-	uint8_t ids[20 * CERTREQ_CAS];
+	uint8_t ids[IKE_SHA1_LEN * CERTREQ_CAS];
 	const struct ike_conf *cf;
 	size_t n = 0;
 
 	for (cf = sa->conf; cf && n < CERTREQ_CAS; cf = cf->alt)
-		memcpy(ids + 20 * n++, cf->cred.ca_keyid, 20);
-	ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, ids, 20 * n);
+		memcpy(ids + IKE_SHA1_LEN * n++, cf->cred.ca_keyid,
+		       IKE_SHA1_LEN);
+	ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, ids,
+		    IKE_SHA1_LEN * n);
 }
 
 int ike_init_request(struct ike_sa *sa, const struct ike_hdr *h,

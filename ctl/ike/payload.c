@@ -19,7 +19,8 @@ int ike_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h)
 	    ike_rd_u32(&r, &h->msgid) || ike_rd_u32(&r, &h->length))
 		return -EBADMSG;
 	/* A datagram holds exactly one message. */
-	if (h->length != len || (h->version >> 4) != 2 || !h->spi_i)
+	if (h->length != len || (h->version >> 4) != IKE_VERSION >> 4 ||
+	    !h->spi_i)
 		return -EBADMSG;
 	return 0;
 }
@@ -47,14 +48,14 @@ int ike_chain_parse(uint8_t next, const uint8_t *p, size_t len,
 		if (c->n == IKE_PAYLOADS_MAX)
 			return -E2BIG;
 		if (ike_rd_u8(&r, &nnext) || ike_rd_u8(&r, &flags) ||
-		    ike_rd_u16(&r, &plen) || plen < 4 ||
-		    ike_rd_bytes(&r, plen - 4, &body))
+		    ike_rd_u16(&r, &plen) || plen < IKE_PL_HDR_LEN ||
+		    ike_rd_bytes(&r, plen - IKE_PL_HDR_LEN, &body))
 			return -EBADMSG;
 		pl = &c->pl[c->n++];
 		pl->type = next;
-		pl->critical = flags & 0x80;
+		pl->critical = flags & IKE_PL_CRITICAL;
 		pl->body = body;
-		pl->len = plen - 4;
+		pl->len = plen - IKE_PL_HDR_LEN;
 		if (!pl_known(next) && pl->critical &&
 		    !c->unsupported_critical)
 			c->unsupported_critical = next;
@@ -86,10 +87,10 @@ static int xform_parse(struct ike_rd *r, struct ike_xform *x)
 
 		if (ike_rd_u16(r, &at))
 			return -EBADMSG;
-		if (at & 0x8000) {
+		if (at & IKE_ATTR_TV) {
 			if (ike_rd_u16(r, &val))
 				return -EBADMSG;
-			if ((at & 0x7fff) == 14)	/* Key Length */
+			if ((at & ~IKE_ATTR_TV) == IKE_ATTR_KEY_LENGTH)
 				x->keylen = val;
 			else
 				x->unusable = true;
@@ -123,10 +124,11 @@ static int prop_parse(struct ike_rd *r, struct ike_prop *pr)
 		struct ike_xform x;
 
 		if (ike_rd_u8(r, &last) || ike_rd_u8(r, &res) ||
-		    ike_rd_u16(r, &tlen) || tlen < 8 ||
-		    ike_rd_sub(r, tlen - 4, &sub))
+		    ike_rd_u16(r, &tlen) || tlen < IKE_XFORM_HDR_LEN ||
+		    ike_rd_sub(r, tlen - IKE_PL_HDR_LEN, &sub))
 			return -EBADMSG;
-		if ((last != 0) != (i + 1 < nx) || (last && last != 3))
+		if ((last != 0) != (i + 1 < nx) ||
+		    (last && last != IKE_XFORM_MORE))
 			return -EBADMSG;
 		if (xform_parse(&sub, &x))
 			return -EBADMSG;
@@ -140,7 +142,7 @@ static int prop_parse(struct ike_rd *r, struct ike_prop *pr)
 int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa)
 {
 	struct ike_rd r;
-	uint8_t last = 2;
+	uint8_t last = IKE_PROP_MORE;
 	unsigned int want = 1;	/* next number expected */
 
 	ike_rd_init(&r, p, len);
@@ -151,13 +153,13 @@ int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa)
 		struct ike_rd sub;
 		struct ike_prop pr;
 
-		if (last != 2)
-			return -EBADMSG;	/* data after the last proposal */
+		if (last != IKE_PROP_MORE)
+			return -EBADMSG; /* data after the last proposal */
 		if (ike_rd_u8(&r, &last) || ike_rd_u8(&r, &res) ||
-		    ike_rd_u16(&r, &plen) || plen < 8 ||
-		    ike_rd_sub(&r, plen - 4, &sub))
+		    ike_rd_u16(&r, &plen) || plen < IKE_PROP_HDR_LEN ||
+		    ike_rd_sub(&r, plen - IKE_PL_HDR_LEN, &sub))
 			return -EBADMSG;
-		if (last != 0 && last != 2)
+		if (last != 0 && last != IKE_PROP_MORE)
 			return -EBADMSG;
 		if (prop_parse(&sub, &pr))
 			return -EBADMSG;
@@ -183,7 +185,8 @@ int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts)
 	unsigned int i;
 
 	ike_rd_init(&r, p, len);
-	if (ike_rd_u8(&r, &n) || ike_rd_skip(&r, 3) || !n || n > IKE_TS_MAX)
+	if (ike_rd_u8(&r, &n) || ike_rd_skip(&r, IKE_TS_PL_HDR_LEN - 1) || !n ||
+	    n > IKE_TS_MAX)
 		return -EBADMSG;
 	ts->n = n;
 	for (i = 0; i < n; i++) {
@@ -201,8 +204,8 @@ int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts)
 			alen = 16;
 		else
 			return -EBADMSG;
-		if (tlen != 8 + 2 * alen || ike_rd_u16(&r, &t->sport) ||
-		    ike_rd_u16(&r, &t->eport) ||
+		if (tlen != IKE_TS_HDR_LEN + 2 * alen ||
+		    ike_rd_u16(&r, &t->sport) || ike_rd_u16(&r, &t->eport) ||
 		    ike_rd_copy(&r, t->start, alen) ||
 		    ike_rd_copy(&r, t->end, alen))
 			return -EBADMSG;
@@ -221,7 +224,8 @@ static int notify_parse(const struct ike_payload *pl, struct ike_notify_pl *n)
 	    ike_rd_u16(&r, &n->type) ||
 	    ike_rd_bytes(&r, n->spi_size, &n->spi))
 		return -EBADMSG;
-	if (n->spi_size != 0 && n->spi_size != 4 && n->spi_size != 8)
+	if (n->spi_size != 0 && n->spi_size != IKE_SPI_SIZE_ESP &&
+	    n->spi_size != IKE_SPI_SIZE_IKE)
 		return -EBADMSG;
 	n->len = ike_rd_left(&r);
 	return ike_rd_bytes(&r, n->len, &n->data);
@@ -239,7 +243,7 @@ static int delete_parse(const struct ike_payload *pl, struct ike_delete_pl *d)
 		if (d->spi_size || d->nspi)
 			return -EBADMSG;
 	} else if (d->proto == IKE_PROTO_ESP || d->proto == IKE_PROTO_AH) {
-		if (d->spi_size != 4 || !d->nspi)
+		if (d->spi_size != IKE_SPI_SIZE_ESP || !d->nspi)
 			return -EBADMSG;
 	} else {
 		return -EBADMSG;
@@ -292,8 +296,8 @@ static int pl_decode(const struct ike_payload *pl, struct ike_pls *o)
 	case IKE_PL_NONCE:
 		if (once(&o->has_nonce))
 			return -EBADMSG;
-		/* 16..256 octets (section 3.9). */
-		if (pl->len < 16 || pl->len > 256)
+		if (pl->len < IKE_NONCE_LEN_MIN ||
+		    pl->len > IKE_NONCE_LEN_MAX)
 			return -EBADMSG;
 		o->nonce.p = pl->body;
 		o->nonce.len = pl->len;
@@ -395,7 +399,7 @@ const struct ike_notify_pl *ike_pls_error(const struct ike_pls *pls)
 	unsigned int i;
 
 	for (i = 0; i < pls->nn; i++)
-		if (pls->n[i].type < 16384)
+		if (pls->n[i].type < IKE_N_STATUS_FIRST)
 			return &pls->n[i];
 	return NULL;
 }
@@ -426,7 +430,7 @@ int ike_bld_finish(struct ike_bld *b)
 {
 	if (b->w.err)
 		return b->w.err;
-	ike_wr_put32(&b->w, 24, (uint32_t)b->w.len);
+	ike_wr_put32(&b->w, IKE_HDR_LEN_OFF, (uint32_t)b->w.len);
 	return (int)b->w.len;
 }
 
@@ -464,7 +468,7 @@ void ike_pl_sa(struct ike_bld *b, const struct ike_sa_pl *sa)
 		const struct ike_prop *p = &sa->p[i];
 		size_t ps = b->w.len;
 
-		ike_wr_u8(&b->w, i + 1 < sa->np ? 2 : 0);
+		ike_wr_u8(&b->w, i + 1 < sa->np ? IKE_PROP_MORE : 0);
 		ike_wr_u8(&b->w, 0);
 		ike_wr_u16(&b->w, 0);
 		ike_wr_u8(&b->w, p->num);
@@ -475,14 +479,17 @@ void ike_pl_sa(struct ike_bld *b, const struct ike_sa_pl *sa)
 		for (j = 0; j < p->nx; j++) {
 			const struct ike_xform *x = &p->x[j];
 
-			ike_wr_u8(&b->w, j + 1 < p->nx ? 3 : 0);
+			ike_wr_u8(&b->w, j + 1 < p->nx ? IKE_XFORM_MORE : 0);
 			ike_wr_u8(&b->w, 0);
-			ike_wr_u16(&b->w, x->keylen ? 12 : 8);
+			/* A Key Length attribute is 4 bytes (TV). */
+			ike_wr_u16(&b->w, x->keylen ? IKE_XFORM_HDR_LEN + 4 :
+						    IKE_XFORM_HDR_LEN);
 			ike_wr_u8(&b->w, x->type);
 			ike_wr_u8(&b->w, 0);
 			ike_wr_u16(&b->w, x->id);
 			if (x->keylen) {
-				ike_wr_u16(&b->w, 0x8000 | 14);
+				ike_wr_u16(&b->w,
+					   IKE_ATTR_TV | IKE_ATTR_KEY_LENGTH);
 				ike_wr_u16(&b->w, x->keylen);
 			}
 		}
@@ -556,14 +563,14 @@ void ike_pl_ts(struct ike_bld *b, uint8_t type, const struct ike_ts_pl *ts)
 	unsigned int i;
 
 	ike_wr_u8(&b->w, (uint8_t)ts->n);
-	ike_wr_zero(&b->w, 3);
+	ike_wr_zero(&b->w, IKE_TS_PL_HDR_LEN - 1);
 	for (i = 0; i < ts->n; i++) {
 		const struct ike_ts *t = &ts->ts[i];
 		size_t alen = t->type == IKE_TS_IPV4 ? 4 : 16;
 
 		ike_wr_u8(&b->w, t->type);
 		ike_wr_u8(&b->w, t->proto);
-		ike_wr_u16(&b->w, (uint16_t)(8 + 2 * alen));
+		ike_wr_u16(&b->w, (uint16_t)(IKE_TS_HDR_LEN + 2 * alen));
 		ike_wr_u16(&b->w, t->sport);
 		ike_wr_u16(&b->w, t->eport);
 		ike_wr_bytes(&b->w, t->start, alen);

@@ -25,7 +25,6 @@
 
 #define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE */
 #define REKEY_GIVEUP_MS		30000	/* after a refusal: try again */
-#define NONCE_MIN		16	/* RFC 7296 2.10 */
 
 uint64_t ike_rekey_time(const struct ike_sa *sa, uint64_t life_ms)
 {
@@ -86,7 +85,7 @@ static bool deletes_flush(struct ike_sa *sa)
 	if (!n)
 		return false;
 	ike_bld_init(&b, inner, sizeof(inner));
-	ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, n);
+	ike_pl_delete(&b, IKE_PROTO_ESP, IKE_SPI_SIZE_ESP, spis, n);
 	log_debug("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
 	ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 	return true;
@@ -108,15 +107,15 @@ static int rekey_send(struct ike_sa *sa)
 	ike_bld_init(&b, inner, IKE_BUF_LEN);
 	if (rk->kind == IKE_RK_CHILD) {
 		ike_put_u32(spi, sa->child.spi_in);
-		ike_pl_notify(&b, IKE_PROTO_ESP, spi, 4, IKE_N_REKEY_SA,
-			      NULL, 0);
+		ike_pl_notify(&b, IKE_PROTO_ESP, spi, IKE_SPI_SIZE_ESP,
+			      IKE_N_REKEY_SA, NULL, 0);
 		ike_put_u32(spi, rk->child.spi_in);
 		ike_prop_build(&prop, cf->esp, cf->n_esp, IKE_PROTO_ESP, spi,
-			       4, cf->dh, cf->n_dh);
+			       IKE_SPI_SIZE_ESP, cf->dh, cf->n_dh);
 	} else {
 		put_u64(spi, rk->spi);
 		ike_prop_build(&prop, cf->ike, cf->n_ike, IKE_PROTO_IKE, spi,
-			       8, cf->dh, cf->n_dh);
+			       IKE_SPI_SIZE_IKE, cf->dh, cf->n_dh);
 	}
 	ike_pl_sa(&b, &prop);
 	ike_pl_blob(&b, IKE_PL_NONCE, rk->ni, rk->ni_len);
@@ -411,8 +410,8 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	struct ike_child mine;
 	int err;
 
-	if (!p->has_sa || p->sa.np != 1 || p->sa.p[0].spi_size != 8 ||
-	    !p->has_ke || !spi64_of(&p->sa.p[0]) ||
+	if (!p->has_sa || p->sa.np != 1 ||
+	    p->sa.p[0].spi_size != IKE_SPI_SIZE_IKE || !p->has_ke || !spi64_of(&p->sa.p[0]) ||
 	    ike_prop_select(&p->sa, IKE_PROTO_IKE, cf->ike, cf->n_ike, cf->dh,
 			    cf->n_dh, &algs, &group) < 0 ||
 	    group != rk->dh.group) {
@@ -486,7 +485,7 @@ int ike_rekey_response(struct ike_sa *sa, const struct ike_pls *p)
 			    "refused by the peer");
 		return 0;
 	}
-	if (!p->has_nonce || p->nonce.len < NONCE_MIN ||
+	if (!p->has_nonce || p->nonce.len < IKE_NONCE_LEN_MIN ||
 	    p->nonce.len > IKE_NONCE_MAX) {
 		rekey_abort(sa, REKEY_GIVEUP_MS, "reply without a valid nonce");
 		return 0;
@@ -544,8 +543,8 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 	bool collision = sa->rk.kind == IKE_RK_CHILD;
 	int idx, err;
 
-	if (n->proto != IKE_PROTO_ESP || n->spi_size != 4 || !p->has_tsi ||
-	    !p->has_tsr)
+	if (n->proto != IKE_PROTO_ESP || n->spi_size != IKE_SPI_SIZE_ESP ||
+	    !p->has_tsi || !p->has_tsr)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	if (!sa->child.out_installed ||
 	    ike_get_u32(n->spi) != sa->child.spi_out)
@@ -589,7 +588,8 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	}
 	ike_put_u32(spi, c.spi_in);
-	ike_prop_build(&prop, &c.algs, 1, IKE_PROTO_ESP, spi, 4,
+	ike_prop_build(&prop, &c.algs, 1, IKE_PROTO_ESP, spi,
+		       IKE_SPI_SIZE_ESP,
 		       p->has_ke ? &group : NULL, p->has_ke);
 	prop.p[0].num = p->sa.p[idx].num;
 	err = answer(sa, &prop, nr, p->has_ke ? &dh : NULL, &c);
@@ -637,7 +637,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	idx = ike_prop_select(&p->sa, IKE_PROTO_IKE, cf->ike, cf->n_ike,
 			      cf->dh, cf->n_dh, &algs, &group);
-	if (idx < 0 || p->sa.p[idx].spi_size != 8 ||
+	if (idx < 0 || p->sa.p[idx].spi_size != IKE_SPI_SIZE_IKE ||
 	    !spi64_of(&p->sa.p[idx]))
 		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, 0);
 	if (group != p->ke_group)
@@ -661,7 +661,8 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	}
 	put_u64(spi, ours);
-	ike_prop_build(&prop, &algs, 1, IKE_PROTO_IKE, spi, 8, &group, 1);
+	ike_prop_build(&prop, &algs, 1, IKE_PROTO_IKE, spi, IKE_SPI_SIZE_IKE,
+		       &group, 1);
 	prop.p[0].num = p->sa.p[idx].num;
 	err = answer(sa, &prop, nr, &dh, NULL);
 	ike_dh_free(&dh);
@@ -693,7 +694,7 @@ int ike_rekey_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (sa->replaced)
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	if (!p->has_sa || !p->sa.np || !p->has_nonce ||
-	    p->nonce.len < NONCE_MIN || p->nonce.len > IKE_NONCE_MAX)
+	    p->nonce.len < IKE_NONCE_LEN_MIN || p->nonce.len > IKE_NONCE_MAX)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	if (n)
 		return child_rekey_answer(sa, p, n);

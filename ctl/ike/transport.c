@@ -112,7 +112,7 @@ out:
 
 /* NAT detection hash: SHA-1(SPIi | SPIr | IP | port), RFC 7296 2.23. */
 static int natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a,
-		     uint8_t out[20])
+		     uint8_t out[IKE_SHA1_LEN])
 {
 	uint8_t buf[16 + 16 + 2];
 	struct ike_wr w;
@@ -128,19 +128,20 @@ static int natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a,
 
 void ike_pl_natd(struct ike_sa *sa, struct ike_bld *b)
 {
-	uint8_t h[20];
+	uint8_t h[IKE_SHA1_LEN];
 
 	natd_hash(sa->spi_i, sa->spi_r, &sa->local, h);
-	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
+	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h,
+		      IKE_SHA1_LEN);
 	natd_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
 	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h,
-		      20);
+		      IKE_SHA1_LEN);
 }
 
 void ike_natd_check(struct ike_sa *sa, const struct ike_pls *p,
 		    uint64_t spi_r)
 {
-	uint8_t h[20];
+	uint8_t h[IKE_SHA1_LEN];
 	unsigned int i;
 	bool src_seen = false, src_ok = false, dst_seen = false;
 	bool dst_ok = false;
@@ -148,16 +149,16 @@ void ike_natd_check(struct ike_sa *sa, const struct ike_pls *p,
 	for (i = 0; i < p->nn; i++) {
 		const struct ike_notify_pl *n = &p->n[i];
 
-		if (n->len != 20)
+		if (n->len != IKE_SHA1_LEN)
 			continue;
 		if (n->type == IKE_N_NAT_DETECTION_SOURCE_IP) {
 			src_seen = true;
 			natd_hash(sa->spi_i, spi_r, &sa->remote, h);
-			src_ok |= !memcmp(h, n->data, 20);
+			src_ok |= !memcmp(h, n->data, IKE_SHA1_LEN);
 		} else if (n->type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
 			dst_seen = true;
 			natd_hash(sa->spi_i, spi_r, &sa->local, h);
-			dst_ok |= !memcmp(h, n->data, 20);
+			dst_ok |= !memcmp(h, n->data, IKE_SHA1_LEN);
 		}
 	}
 	sa->nat_remote = src_seen && !src_ok;
@@ -178,12 +179,6 @@ int ike_reply_notify(struct ike_sa *sa, uint8_t exch, uint16_t type,
 	return ike_send_sk(sa, exch, true, &b);
 }
 
-/*
- * COOKIE = version | HMAC-SHA256(secret of that version, Ni | IPi | SPIi),
- * first 16 bytes (RFC 7296 2.6).
- */
-#define IKE_COOKIE_LEN	17
-
 int ike_cookie_rotate(struct ike_env *env)
 {
 	uint8_t next[sizeof(env->cookie_secret)];
@@ -201,7 +196,7 @@ int ike_cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
 		    uint64_t spi_i, uint8_t ver, uint8_t out[IKE_COOKIE_LEN])
 {
 	const struct ike_env *env = sa->env;
-	uint8_t buf[256 + 16 + 8], mac[IKE_HASH_MAX];
+	uint8_t buf[IKE_NONCE_LEN_MAX + 16 + 8], mac[IKE_HASH_MAX];
 	struct ike_wr w;
 	int err;
 
@@ -285,7 +280,8 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 		return drop(sa, &ike_stats.rx_unexpected, -EPROTO, "SPI/role");
 	if (resp) {
 		if (!sa->req_pending || h.msgid != sa->msgid_out ||
-		    sa->req_len <= 18 || sa->req[18] != h.exch)
+		    sa->req_len <= IKE_HDR_EXCH_OFF ||
+		    sa->req[IKE_HDR_EXCH_OFF] != h.exch)
 			return drop(sa, &ike_stats.rx_unexpected, -EPROTO,
 				    "response to no request of ours");
 	} else if (sa->resp && h.msgid + 1 == sa->msgid_in) {

@@ -157,7 +157,7 @@ static struct ike_sa *route(struct side *s, const uint8_t *msg)
 		spi_i = spi_i << 8 | msg[i];
 		spi_r = spi_r << 8 | msg[8 + i];
 	}
-	if (msg[18] == IKE_SA_INIT)
+	if (msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT)
 		return s->sa;
 	for (i = 0; i < s->nall; i++)
 		if (s->all[i]->spi_i == spi_i && s->all[i]->spi_r == spi_r &&
@@ -235,7 +235,7 @@ static void run(void)
 		wire.n--;
 		if (tamper && !tamper(to, msg, &len))
 			continue;
-		if (to == &res && msg[18] == IKE_SA_INIT &&
+		if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
 		    (!res.sa || res.sa->state == IKE_S_DEAD)) {
 			assert_int_equal(ike_sa_new(&res.sa, res_head ?
 						    res_head : &res.conf,
@@ -555,7 +555,8 @@ static bool rotate_on_cookie(struct side *to, uint8_t *msg, size_t *len)
 	unsigned int i;
 
 	(void)len;
-	if (to == &ini && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N) {
+	if (to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
+	    msg[IKE_HDR_NEXT_OFF] == IKE_PL_N) {
 		for (i = 0; i < rotations; i++)
 			assert_int_equal(ike_cookie_rotate(&res.env), 0);
 		rotations = 0;
@@ -593,8 +594,8 @@ static void test_cookie_rotated_twice(void **state)
 static bool forge_cookie(struct side *to, uint8_t *msg, size_t *len)
 {
 	/* The COOKIE notify is the first payload: its data starts at 36. */
-	if (to == &res && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N &&
-	    *len > 40)
+	if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
+	    msg[IKE_HDR_NEXT_OFF] == IKE_PL_N && *len > 40)
 		msg[37] ^= 1;
 	return true;
 }
@@ -745,7 +746,7 @@ static unsigned int flips;
 static bool flip_auth(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)to;
-	if (msg[18] == IKE_AUTH && !flips++)
+	if (msg[IKE_HDR_EXCH_OFF] == IKE_AUTH && !flips++)
 		msg[*len - 5] ^= 0x40;
 	return true;
 }
@@ -774,7 +775,7 @@ static unsigned int losses;
 static bool lose_auth_reply(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &ini && msg[18] == IKE_AUTH && !losses++);
+	return !(to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_AUTH && !losses++);
 }
 
 static void test_lost_response(void **state)
@@ -996,7 +997,7 @@ static void test_group_by_ca(void **state)
 static bool lose_auth_request(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &res && msg[18] == IKE_AUTH);
+	return !(to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_AUTH);
 }
 
 static void test_half_open_expires(void **state)
@@ -1022,8 +1023,8 @@ static void test_half_open_expires(void **state)
 static bool init_msgid_one(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	if (to == &res && msg[18] == IKE_SA_INIT)
-		msg[23] = 1;
+	if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT)
+		msg[IKE_HDR_MSGID_OFF + 3] = 1;
 	return true;
 }
 
@@ -1115,8 +1116,8 @@ static unsigned int info_losses;
 static bool lose_first_info(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &res && msg[18] == IKE_INFORMATIONAL &&
-		 !(msg[19] & IKE_FLAG_R) && !info_losses++);
+	return !(to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_INFORMATIONAL &&
+		 !(msg[IKE_HDR_FLAGS_OFF] & IKE_FLAG_R) && !info_losses++);
 }
 
 static void test_child_rekey_make_before_break(void **state)
@@ -1197,7 +1198,7 @@ static unsigned int ccs_losses;
 static bool lose_ccs_reply(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &ini && msg[18] == IKE_CREATE_CHILD_SA &&
+	return !(to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_CREATE_CHILD_SA &&
 		 !ccs_losses++);
 }
 
