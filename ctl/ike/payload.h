@@ -175,6 +175,7 @@ struct ike_chain {
 	/* An SK payload is always last; its inner chain starts with sk_next. */
 	const struct ike_payload *sk;
 	uint8_t sk_next;
+	const char *why;	/* on failure: what was malformed */
 };
 
 #define IKE_XFORMS_MAX		32
@@ -264,16 +265,26 @@ struct ike_pls {
 	unsigned int nd;
 	struct ike_delete_pl d[IKE_DELETES_MAX];
 	uint8_t bad_type;	/* the payload that failed to decode */
+	const char *why;	/* and what was wrong with it */
 };
 
+/*
+ * The parsers fail with -EBADMSG (-E2BIG: more than we keep,
+ * -EPROTONOSUPPORT: a critical payload we do not speak) and say why in
+ * a constant string: *why, or the why of the chain or payloads.
+ */
 int ike_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h);
+int ike_hdr_parse_why(const uint8_t *p, size_t len, struct ike_hdr *h,
+		      const char **why);
 /* Splits a chain; checks generic headers only. */
 int ike_chain_parse(uint8_t first, const uint8_t *p, size_t len,
 		    struct ike_chain *c);
 /* Validates and decodes every payload of a chain (SK excluded). */
 int ike_pls_decode(const struct ike_chain *c, struct ike_pls *out);
-int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa);
-int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts);
+int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa,
+		    const char **why);
+int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts,
+		    const char **why);
 
 const struct ike_notify_pl *ike_pls_notify(const struct ike_pls *pls,
 					   uint16_t type);

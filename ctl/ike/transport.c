@@ -240,6 +240,22 @@ static int drop(struct ike_sa *sa, uint64_t *counter, int err,
 	return err;
 }
 
+/* A message that did not parse: @what failed, for the parser's @why. */
+static int drop_malformed(struct ike_sa *sa, const char *what,
+			  uint8_t type, const char *why)
+{
+	ike_stats.rx_malformed++;
+	if (!why)
+		why = "malformed";
+	if (type)
+		log_debug("%s: message dropped: %s: payload %u: %s",
+			  sa->conf->name, what, type, why);
+	else
+		log_debug("%s: message dropped: %s: %s", sa->conf->name, what,
+			  why);
+	return -EBADMSG;
+}
+
 /* RFC 7296 §2.23: called only once the message has authenticated. */
 static void sa_float_ports(struct ike_sa *sa, const struct ike_addr *from,
 			   const struct ike_addr *to)
@@ -267,11 +283,12 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 	struct ike_chain c, ic;
 	struct ike_hdr h;
 	struct ike_pls *p;
+	const char *why;
 	bool resp;
 
 	memset(rx, 0, sizeof(*rx));
-	if (ike_hdr_parse(msg, len, &h))
-		return drop(sa, &ike_stats.rx_malformed, -EBADMSG, "header");
+	if (ike_hdr_parse_why(msg, len, &h, &why))
+		return drop_malformed(sa, "header", 0, why);
 	resp = h.flags & IKE_FLAG_R;
 	if (sa->state == IKE_S_DEAD ||
 	    (sa->spi_i && h.spi_i != sa->spi_i) ||
@@ -294,19 +311,22 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 			    "message ID outside the window");
 	}
 	if (ike_chain_parse(h.next, msg + IKE_HDR_LEN, len - IKE_HDR_LEN, &c))
-		return drop(sa, &ike_stats.rx_malformed, -EBADMSG, "chain");
+		return drop_malformed(sa, "chain", 0, c.why);
 	rx->hdr = h;
 	p = rx->pls = malloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	if (h.exch == IKE_SA_INIT) {
-		if (c.sk || c.unsupported_critical ||
-		    ike_pls_decode(&c, p)) {
-			log_debug("%s: IKE_SA_INIT payload %u invalid",
-				  sa->conf->name, p->bad_type);
-			return drop(sa, &ike_stats.rx_malformed, -EBADMSG,
-				    "IKE_SA_INIT payloads");
-		}
+		if (c.sk)
+			return drop_malformed(sa, "IKE_SA_INIT", IKE_PL_SK,
+					      "SK before keys exist");
+		if (c.unsupported_critical)
+			return drop_malformed(sa, "IKE_SA_INIT",
+					      c.unsupported_critical,
+					      "critical payload not supported");
+		if (ike_pls_decode(&c, p))
+			return drop_malformed(sa, "IKE_SA_INIT", p->bad_type,
+					      p->why);
 	} else {
 		size_t body, plen;
 
@@ -325,13 +345,11 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 				body, rx->plain, &plen))
 			return drop(sa, &ike_stats.rx_icv, -EBADMSG,
 				    "SK does not authenticate");
-		if (ike_chain_parse(c.sk_next, rx->plain, plen, &ic) ||
-		    (!ic.unsupported_critical && ike_pls_decode(&ic, p))) {
-			log_debug("%s: inner payload %u invalid", sa->conf->name,
-				  p->bad_type);
-			return drop(sa, &ike_stats.rx_malformed, -EBADMSG,
-				    "inner payloads");
-		}
+		if (ike_chain_parse(c.sk_next, rx->plain, plen, &ic))
+			return drop_malformed(sa, "inner chain", 0, ic.why);
+		if (!ic.unsupported_critical && ike_pls_decode(&ic, p))
+			return drop_malformed(sa, "inner payloads",
+					      p->bad_type, p->why);
 		if (ic.unsupported_critical) {
 			uint8_t t = ic.unsupported_critical;
 
