@@ -109,9 +109,8 @@ static int rekey_send(struct ike_sa *sa)
 		ike_put_u32(spi, sa->child.spi_in);
 		ike_pl_notify(&b, IKE_PROTO_ESP, spi, IKE_SPI_SIZE_ESP,
 			      IKE_N_REKEY_SA, NULL, 0);
-		ike_put_u32(spi, rk->child.spi_in);
-		ike_prop_build(&prop, cf->esp, cf->n_esp, IKE_PROTO_ESP, spi,
-			       IKE_SPI_SIZE_ESP, cf->dh, cf->n_dh);
+		ike_child_prop(&prop, cf->esp, cf->n_esp, rk->child.spi_in,
+			       cf->dh, cf->n_dh);
 	} else {
 		put_u64(spi, rk->spi);
 		ike_prop_build(&prop, cf->ike, cf->n_ike, IKE_PROTO_IKE, spi,
@@ -339,21 +338,14 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	uint16_t group = rk->dh.group;
 	int err;
 
-	if (!p->has_sa || p->sa.np != 1 || !p->has_tsi || !p->has_tsr ||
-	    ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp,
-			    p->has_ke ? cf->dh : NULL,
-			    p->has_ke ? cf->n_dh : 0, &c->algs, &group) < 0 ||
-	    (p->has_ke && group != rk->dh.group) ||
-	    !ike_ts_subset(&p->tsi, &cf->ts_local) ||
-	    !ike_ts_subset(&p->tsr, &cf->ts_remote)) {
+	if (ike_child_accept(cf, p, p->has_ke ? cf->dh : NULL,
+			     p->has_ke ? cf->n_dh : 0, &group, c) ||
+	    (p->has_ke && group != rk->dh.group)) {
 		rekey_abort(sa, REKEY_GIVEUP_MS,
 			    "reply outside what we proposed");
 		return 0;
 	}
 	err = shared_secret(&rk->dh, p, gir, &glen);
-	c->spi_out = ike_spi32_of(&p->sa.p[0]);
-	c->ts_l = p->tsi;
-	c->ts_r = p->tsr;
 	if (!err)
 		err = ike_derive_child_keys(sa, c, true, gir, glen, rk->ni,
 					    rk->ni_len, p->nonce.p,
@@ -411,7 +403,8 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	int err;
 
 	if (!p->has_sa || p->sa.np != 1 ||
-	    p->sa.p[0].spi_size != IKE_SPI_SIZE_IKE || !p->has_ke || !spi64_of(&p->sa.p[0]) ||
+	    p->sa.p[0].spi_size != IKE_SPI_SIZE_IKE || !p->has_ke ||
+	    !spi64_of(&p->sa.p[0]) ||
 	    ike_prop_select(&p->sa, IKE_PROTO_IKE, cf->ike, cf->n_ike, cf->dh,
 			    cf->n_dh, &algs, &group) < 0 ||
 	    group != rk->dh.group) {
@@ -534,12 +527,12 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 			      const struct ike_notify_pl *n)
 {
 	const struct ike_conf *cf = sa->conf;
-	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_PUB_MAX], spi[4];
+	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_PUB_MAX];
 	size_t glen = 0;
 	struct ike_child c;
 	struct ike_sa_pl prop;
 	struct ike_dh dh;
-	uint16_t group = p->ke_group;
+	uint16_t group = 0, refusal;
 	bool collision = sa->rk.kind == IKE_RK_CHILD;
 	int idx, err;
 
@@ -554,18 +547,10 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	memset(&c, 0, sizeof(c));
 	/* With a KE, PFS in one of our groups; without, no PFS. */
-	idx = ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp,
-			      p->has_ke ? cf->dh : NULL,
-			      p->has_ke ? cf->n_dh : 0, &c.algs, &group);
-	if (idx < 0)
-		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, 0);
-	if (p->has_ke && group != p->ke_group)
-		return refuse(sa, IKE_N_INVALID_KE_PAYLOAD, group);
-	if (ike_ts_narrow(&p->tsi, &cf->ts_remote, &c.ts_r) ||
-	    ike_ts_narrow(&p->tsr, &cf->ts_local, &c.ts_l))
-		return refuse(sa, IKE_N_TS_UNACCEPTABLE, 0);
+	refusal = ike_child_choose(cf, p, p->has_ke, &group, &c, &idx);
+	if (refusal)
+		return refuse(sa, refusal, group);
 	memset(&dh, 0, sizeof(dh));
-	c.spi_out = ike_spi32_of(&p->sa.p[idx]);
 	err = ike_new_spi32(&c.spi_in);
 	if (!err)
 		err = ike_random(nr, sizeof(nr));
@@ -587,9 +572,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		ike_wipe(&c, sizeof(c));
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	}
-	ike_put_u32(spi, c.spi_in);
-	ike_prop_build(&prop, &c.algs, 1, IKE_PROTO_ESP, spi,
-		       IKE_SPI_SIZE_ESP,
+	ike_child_prop(&prop, &c.algs, 1, c.spi_in,
 		       p->has_ke ? &group : NULL, p->has_ke);
 	prop.p[0].num = p->sa.p[idx].num;
 	err = answer(sa, &prop, nr, p->has_ke ? &dh : NULL, &c);
