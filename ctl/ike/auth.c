@@ -97,14 +97,12 @@ static int pl_identity(struct ike_sa *sa, struct ike_bld *b)
 
 int ike_auth_send(struct ike_sa *sa)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN);
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	err = pl_identity(sa, &b);
 	if (err)
 		goto out;
@@ -122,7 +120,7 @@ int ike_auth_send(struct ike_sa *sa)
 	if (!err)
 		sa->state = IKE_S_AUTH_SENT;
 out:
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -305,16 +303,14 @@ static int group_verify(struct ike_sa *sa, const struct ike_pls *p)
 
 int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN);
 	struct ike_child *c = &sa->child;
 	uint16_t child_err = 0;
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int idx = -1, err;
+	int idx = -1, err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	if (!p->has_idi || !p->has_auth || group_verify(sa, p)) {
 		ike_pl_notify(&b, 0, NULL, 0, IKE_N_AUTHENTICATION_FAILED,
 			      NULL, 0);
@@ -352,6 +348,6 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (!err)
 		established(sa);
 out:
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }

@@ -81,6 +81,9 @@ int ike_keep_copy(uint8_t **dst, size_t *dlen, const uint8_t *p, size_t n);
 /* Sent and kept: a request for retransmission, a response for replay. */
 int ike_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len);
 int ike_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len);
+/* A chain into IKE_BUF_LEN bytes of its own, freed by ike_bld_free(). */
+int ike_bld_alloc(struct ike_bld *b);
+void ike_bld_free(struct ike_bld *b);
 /* Wraps an inner chain in SK and sends it as a request or response. */
 int ike_send_sk(struct ike_sa *sa, uint8_t exch, bool response,
 		const struct ike_bld *inner);

@@ -97,14 +97,13 @@ static int rekey_send(struct ike_sa *sa)
 {
 	const struct ike_conf *cf = sa->conf;
 	struct ike_rekey *rk = &sa->rk;
-	uint8_t *inner = malloc(IKE_BUF_LEN), spi[8];
+	uint8_t spi[IKE_SPI_SIZE_IKE];
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	if (rk->kind == IKE_RK_CHILD) {
 		ike_put_u32(spi, sa->child.spi_in);
 		ike_pl_notify(&b, IKE_PROTO_ESP, spi, IKE_SPI_SIZE_ESP,
@@ -124,7 +123,7 @@ static int rekey_send(struct ike_sa *sa)
 		ike_pl_ts(&b, IKE_PL_TSR, &sa->child.ts_r);
 	}
 	err = ike_send_sk(sa, IKE_CREATE_CHILD_SA, false, &b);
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -493,13 +492,11 @@ static int answer(struct ike_sa *sa, const struct ike_sa_pl *prop,
 		  const uint8_t *nr, const struct ike_dh *dh,
 		  const struct ike_child *c)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN);
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	ike_pl_sa(&b, prop);
 	ike_pl_blob(&b, IKE_PL_NONCE, nr, IKE_NONCE_LEN);
 	if (dh)
@@ -509,7 +506,7 @@ static int answer(struct ike_sa *sa, const struct ike_sa_pl *prop,
 		ike_pl_ts(&b, IKE_PL_TSR, &c->ts_l);
 	}
 	err = ike_send_sk(sa, IKE_CREATE_CHILD_SA, true, &b);
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 

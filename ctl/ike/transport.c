@@ -71,6 +71,22 @@ int ike_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	return sa->env->send(sa->env->ctx, sa, msg, len);
 }
 
+int ike_bld_alloc(struct ike_bld *b)
+{
+	uint8_t *p = malloc(IKE_BUF_LEN);
+
+	if (!p)
+		return -ENOMEM;
+	ike_bld_init(b, p, IKE_BUF_LEN);
+	return 0;
+}
+
+void ike_bld_free(struct ike_bld *b)
+{
+	free(b->w.p);
+	b->w.p = NULL;
+}
+
 int ike_send_sk(struct ike_sa *sa, uint8_t exch, bool response,
 		const struct ike_bld *inner)
 {
