@@ -238,15 +238,23 @@ static int child_policies_all(struct ike_sa *sa, const struct ike_child *c,
 	return err;
 }
 
-int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
+/* One ESP SA of @c into the kernel; the keys leave the stack after. */
+static int sa_add(struct ike_sa *sa, const struct ike_child *c, bool in)
 {
 	const struct xfrm_ops *x = sa->env->xfrm;
 	struct xfrm_sa_spec s;
 	int err;
 
-	sa_spec(sa, c, true, &s);
+	sa_spec(sa, c, in, &s);
 	err = x->sa_add(x->ctx, &s);
 	ike_wipe(&s, sizeof(s));
+	return err;
+}
+
+int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
+{
+	int err = sa_add(sa, c, true);
+
 	if (!err)
 		c->installed = true;
 	return err;
@@ -255,12 +263,8 @@ int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
 int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 {
 	const struct xfrm_ops *x = sa->env->xfrm;
-	struct xfrm_sa_spec s;
-	int err;
+	int err = sa_add(sa, c, false);
 
-	sa_spec(sa, c, false, &s);
-	err = x->sa_add(x->ctx, &s);
-	ike_wipe(&s, sizeof(s));
 	if (err)
 		return err;
 	err = child_policies_all(sa, c, false);
