@@ -13,6 +13,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -769,6 +770,57 @@ static void test_corrupt_dropped(void **state)
 	assert_true(ike_stats.retransmits > 0);
 }
 
+/*
+ * A malformed IKE_SA_INIT is dropped and counted, and the debug log says
+ * what was wrong: here the KE payload's next-payload byte says KE, so the
+ * nonce after it reads as a second KE.
+ */
+static bool init_second_ke(struct side *to, uint8_t *msg, size_t *len)
+{
+	size_t ke;
+
+	if (to != &res || msg[IKE_HDR_EXCH_OFF] != IKE_SA_INIT ||
+	    msg[IKE_HDR_NEXT_OFF] != IKE_PL_SA)
+		return true;
+	ke = IKE_HDR_LEN + (msg[IKE_HDR_LEN + 2] << 8 | msg[IKE_HDR_LEN + 3]);
+	assert_true(ke < *len);
+	assert_int_equal(msg[ke], IKE_PL_NONCE);
+	msg[ke] = IKE_PL_KE;
+	return true;
+}
+
+static void test_malformed_dropped_with_reason(void **state)
+{
+	uint64_t malformed = ike_stats.rx_malformed;
+	enum log_level level = log_get_level();
+	static char logged[16384];
+	FILE *f = tmpfile();
+	int saved;
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(f), 2) >= 0);
+	log_set_level(LOG_LEVEL_DEBUG);
+	tamper = init_second_ke;
+	start();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_set_level(level);
+	assert_int_equal(ike_stats.rx_malformed, malformed + 1);
+	assert_int_equal(ini.sa->state, IKE_S_INIT_SENT);
+	rewind(f);
+	n = fread(logged, 1, sizeof(logged) - 1, f);
+	logged[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(logged, "message dropped: IKE_SA_INIT: "
+				       "payload 34: duplicate KE payload"));
+}
+
 /* Lost response: the responder answers the retransmit from its cache. */
 static unsigned int losses;
 
@@ -1348,6 +1400,7 @@ int main(void)
 		T(test_ts_unacceptable),
 		T(test_ipv6),
 		T(test_corrupt_dropped),
+		T(test_malformed_dropped_with_reason),
 		T(test_lost_response),
 		T(test_give_up),
 		T(test_delete_by_initiator),
