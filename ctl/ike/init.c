@@ -82,6 +82,30 @@ int ike_sa_initiate(struct ike_sa *sa)
 	return init_send(sa);
 }
 
+/*
+ * The peer's IKE_SA_INIT (@msg) taken in once g^ir is known: kept for
+ * AUTH (RFC 7296 §2.15), SK_* derived from it (§2.14), NAT detection
+ * (§2.23), its RFC 7427 hash announcement. @gir is wiped.
+ */
+static int init_peer_keys(struct ike_sa *sa, const struct ike_pls *p,
+			  const uint8_t *msg, size_t len,
+			  uint8_t gir[IKE_DH_PUB_MAX], size_t glen,
+			  uint64_t spi_r)
+{
+	uint8_t **keep = sa->initiator ? &sa->init_r : &sa->init_i;
+	size_t *keep_len = sa->initiator ? &sa->init_r_len : &sa->init_i_len;
+	int err = ike_keep_copy(keep, keep_len, msg, len);
+
+	if (!err)
+		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
+	ike_wipe(gir, IKE_DH_PUB_MAX);
+	if (err)
+		return err;
+	ike_natd_check(sa, p, spi_r);
+	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
+	return 0;
+}
+
 static bool dh_configured(const struct ike_conf *cf, uint16_t g)
 {
 	unsigned int i;
@@ -152,16 +176,10 @@ int ike_init_response(struct ike_sa *sa, const struct ike_hdr *h,
 	memcpy(sa->nr, p->nonce.p, p->nonce.len);
 	sa->nr_len = p->nonce.len;
 	err = ike_dh_derive(&sa->dh, p->ke.p, p->ke.len, gir, &glen);
-	if (err)
-		return err;
-	err = ike_keep_copy(&sa->init_r, &sa->init_r_len, msg, len);
 	if (!err)
-		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
-	ike_wipe(gir, sizeof(gir));
+		err = init_peer_keys(sa, p, msg, len, gir, glen, h->spi_r);
 	if (err)
 		return err;
-	ike_natd_check(sa, p, h->spi_r);
-	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
 	sa->req_pending = false;
 	return ike_auth_send(sa);
 }
@@ -269,14 +287,9 @@ int ike_init_request(struct ike_sa *sa, const struct ike_hdr *h,
 		sa->state = IKE_S_DEAD;
 		return err;
 	}
-	err = ike_keep_copy(&sa->init_i, &sa->init_i_len, msg, len);
-	if (!err)
-		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
-	ike_wipe(gir, sizeof(gir));
+	err = init_peer_keys(sa, p, msg, len, gir, glen, 0);
 	if (err)
 		return err;
-	ike_natd_check(sa, p, 0);
-	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
 
 	err = ike_bld_alloc(&b);
 	if (err)
