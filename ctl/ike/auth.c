@@ -83,7 +83,7 @@ static int pl_identity(struct ike_sa *sa, struct ike_bld *b)
 	OPENSSL_free(der);
 	if (sa->initiator)
 		ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG,
-			    sa->conf->cred.ca_keyid, 20);
+			    sa->conf->cred.ca_keyid, IKE_SHA1_LEN);
 	err = auth_octets(sa, sa->initiator, idb, idlen + 4, &oct, &olen);
 	if (err)
 		return err;
@@ -97,14 +97,12 @@ static int pl_identity(struct ike_sa *sa, struct ike_bld *b)
 
 int ike_auth_send(struct ike_sa *sa)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN), spi[4];
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	err = pl_identity(sa, &b);
 	if (err)
 		goto out;
@@ -112,12 +110,8 @@ int ike_auth_send(struct ike_sa *sa)
 	err = ike_new_spi32(&sa->child.spi_in);
 	if (err)
 		goto out;
-	spi[0] = sa->child.spi_in >> 24;
-	spi[1] = sa->child.spi_in >> 16;
-	spi[2] = sa->child.spi_in >> 8;
-	spi[3] = sa->child.spi_in;
-	ike_prop_build(&prop, sa->conf->esp, sa->conf->n_esp, IKE_PROTO_ESP,
-		       spi, 4, NULL, 0);
+	ike_child_prop(&prop, sa->conf->esp, sa->conf->n_esp,
+		       sa->child.spi_in, NULL, 0);
 	ike_pl_sa(&b, &prop);
 	ike_pl_ts(&b, IKE_PL_TSI, &sa->conf->ts_local);
 	ike_pl_ts(&b, IKE_PL_TSR, &sa->conf->ts_remote);
@@ -126,7 +120,7 @@ int ike_auth_send(struct ike_sa *sa)
 	if (!err)
 		sa->state = IKE_S_AUTH_SENT;
 out:
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -252,7 +246,6 @@ static void established(struct ike_sa *sa)
 int ike_auth_response(struct ike_sa *sa, const struct ike_pls *p)
 {
 	const struct ike_notify_pl *n = ike_pls_error(p);
-	struct ike_algs algs;
 	int err;
 
 	sa->req_pending = false;
@@ -277,19 +270,11 @@ int ike_auth_response(struct ike_sa *sa, const struct ike_pls *p)
 			 n->type);
 		return 0;
 	}
-	if (!p->has_sa || !p->has_tsi || !p->has_tsr || p->sa.np != 1 ||
-	    ike_prop_select(&p->sa, IKE_PROTO_ESP, sa->conf->esp,
-			    sa->conf->n_esp, NULL, 0, &algs, NULL) < 0 ||
-	    !ike_ts_subset(&p->tsi, &sa->conf->ts_local) ||
-	    !ike_ts_subset(&p->tsr, &sa->conf->ts_remote)) {
+	if (ike_child_accept(sa->conf, p, NULL, 0, NULL, &sa->child)) {
 		log_info("%s: CHILD SA reply outside what we proposed",
 			 sa->conf->name);
 		return ike_sa_delete(sa);
 	}
-	sa->child.algs = algs;
-	sa->child.spi_out = ike_spi32_of(&p->sa.p[0]);
-	sa->child.ts_l = p->tsi;
-	sa->child.ts_r = p->tsr;
 	err = child_up(sa);
 	return err ? ike_sa_delete(sa) : 0;
 }
@@ -318,16 +303,14 @@ static int group_verify(struct ike_sa *sa, const struct ike_pls *p)
 
 int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN), spi[4];
 	struct ike_child *c = &sa->child;
 	uint16_t child_err = 0;
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int idx = -1, err;
+	int idx = -1, err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	if (!p->has_idi || !p->has_auth || group_verify(sa, p)) {
 		ike_pl_notify(&b, 0, NULL, 0, IKE_N_AUTHENTICATION_FAILED,
 			      NULL, 0);
@@ -339,22 +322,11 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 	err = pl_identity(sa, &b);
 	if (err)
 		goto out;
-	if (!p->has_sa || !p->has_tsi || !p->has_tsr) {
+	if (!p->has_sa || !p->has_tsi || !p->has_tsr)
 		child_err = IKE_N_NO_PROPOSAL_CHOSEN;
-	} else {
-		idx = ike_prop_select(&p->sa, IKE_PROTO_ESP, sa->conf->esp,
-				      sa->conf->n_esp, NULL, 0, &c->algs,
-				      NULL);
-		if (idx < 0)
-			child_err = IKE_N_NO_PROPOSAL_CHOSEN;
-		else if (ike_ts_narrow(&p->tsi, &sa->conf->ts_remote,
-				       &c->ts_r) ||
-			 ike_ts_narrow(&p->tsr, &sa->conf->ts_local,
-				       &c->ts_l))
-			child_err = IKE_N_TS_UNACCEPTABLE;
-	}
+	else
+		child_err = ike_child_choose(sa->conf, p, false, NULL, c, &idx);
 	if (!child_err) {
-		c->spi_out = ike_spi32_of(&p->sa.p[idx]);
 		err = ike_new_spi32(&c->spi_in);
 		if (err)
 			goto out;
@@ -366,9 +338,7 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 			 sa->conf->name, child_err);
 		ike_pl_notify(&b, 0, NULL, 0, child_err, NULL, 0);
 	} else {
-		ike_put_u32(spi, c->spi_in);
-		ike_prop_build(&prop, &c->algs, 1, IKE_PROTO_ESP, spi, 4,
-			       NULL, 0);
+		ike_child_prop(&prop, &c->algs, 1, c->spi_in, NULL, 0);
 		prop.p[0].num = p->sa.p[idx].num;
 		ike_pl_sa(&b, &prop);
 		ike_pl_ts(&b, IKE_PL_TSI, &c->ts_r);
@@ -378,6 +348,6 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (!err)
 		established(sa);
 out:
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A CHILD SA into XFRM, in the form the vpnfo module's switchover needs
+ * A CHILD SA: its proposals and selectors as both exchanges that make one
+ * negotiate them (IKE_AUTH, CREATE_CHILD_SA), then into XFRM, in the form
+ * the vpnfo module's switchover needs
  * (Documentation/switchover.md): on a client, per-peer out policies told
  * apart by mark, one shared in/fwd policy with a wildcard template, the
  * fail-closed fallback; on a gateway, plain tunnel policies. SAs carry no
@@ -12,11 +14,67 @@
 
 #include <linux/vpnfo.h>
 
-#include "ike.h"
+#include "internal.h"
 #include "lib/log.h"
 
 #define CLIENT_PEER_PRIORITY	100
 #define CLIENT_FALLBACK_PRIORITY 1000
+
+void ike_child_prop(struct ike_sa_pl *prop, const struct ike_algs *algs,
+		    unsigned int n, uint32_t spi_in, const uint16_t *dh,
+		    unsigned int ndh)
+{
+	uint8_t spi[IKE_SPI_SIZE_ESP];
+
+	ike_put_u32(spi, spi_in);
+	ike_prop_build(prop, algs, n, IKE_PROTO_ESP, spi, IKE_SPI_SIZE_ESP,
+		       dh, ndh);
+}
+
+/* RFC 7296 §1.2, §1.3.1, §2.9: the initiator's side. */
+int ike_child_accept(const struct ike_conf *cf, const struct ike_pls *p,
+		     const uint16_t *dh, unsigned int ndh, uint16_t *group,
+		     struct ike_child *c)
+{
+	struct ike_algs algs;
+
+	if (!p->has_sa || p->sa.np != 1 || !p->has_tsi || !p->has_tsr ||
+	    ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp, dh,
+			    ndh, &algs, group) < 0 ||
+	    !ike_ts_subset(&p->tsi, &cf->ts_local) ||
+	    !ike_ts_subset(&p->tsr, &cf->ts_remote))
+		return -ENOPROTOOPT;
+	c->algs = algs;
+	c->spi_out = ike_spi32_of(&p->sa.p[0]);
+	c->ts_l = p->tsi;
+	c->ts_r = p->tsr;
+	return 0;
+}
+
+/* RFC 7296 §1.2, §1.3.1, §2.9: the responder's side. */
+uint16_t ike_child_choose(const struct ike_conf *cf, const struct ike_pls *p,
+			  bool pfs, uint16_t *group, struct ike_child *c,
+			  int *idx)
+{
+	uint16_t g = p->ke_group;
+	int i;
+
+	i = ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp,
+			    pfs ? cf->dh : NULL, pfs ? cf->n_dh : 0, &c->algs,
+			    &g);
+	if (i < 0)
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	if (group)
+		*group = g;
+	if (pfs && g != p->ke_group)
+		return IKE_N_INVALID_KE_PAYLOAD;
+	if (ike_ts_narrow(&p->tsi, &cf->ts_remote, &c->ts_r) ||
+	    ike_ts_narrow(&p->tsr, &cf->ts_local, &c->ts_l))
+		return IKE_N_TS_UNACCEPTABLE;
+	c->spi_out = ike_spi32_of(&p->sa.p[i]);
+	*idx = i;
+	return 0;
+}
 
 static void sa_algs(struct xfrm_sa_spec *s, const struct ike_algs *a,
 		    const uint8_t *ek, const uint8_t *ak)
@@ -180,15 +238,23 @@ static int child_policies_all(struct ike_sa *sa, const struct ike_child *c,
 	return err;
 }
 
-int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
+/* One ESP SA of @c into the kernel; the keys leave the stack after. */
+static int sa_add(struct ike_sa *sa, const struct ike_child *c, bool in)
 {
 	const struct xfrm_ops *x = sa->env->xfrm;
 	struct xfrm_sa_spec s;
 	int err;
 
-	sa_spec(sa, c, true, &s);
+	sa_spec(sa, c, in, &s);
 	err = x->sa_add(x->ctx, &s);
 	ike_wipe(&s, sizeof(s));
+	return err;
+}
+
+int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
+{
+	int err = sa_add(sa, c, true);
+
 	if (!err)
 		c->installed = true;
 	return err;
@@ -197,12 +263,8 @@ int ike_child_install_in(struct ike_sa *sa, struct ike_child *c)
 int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 {
 	const struct xfrm_ops *x = sa->env->xfrm;
-	struct xfrm_sa_spec s;
-	int err;
+	int err = sa_add(sa, c, false);
 
-	sa_spec(sa, c, false, &s);
-	err = x->sa_add(x->ctx, &s);
-	ike_wipe(&s, sizeof(s));
 	if (err)
 		return err;
 	err = child_policies_all(sa, c, false);

@@ -316,7 +316,8 @@ int ike_sk_seal(const struct ike_suite *s, const uint8_t *ek,
 
 	if (!c || (!gcm && !integ_md(s->integ)))
 		return -EOPNOTSUPP;
-	if (total > cap || total > IKE_MSG_MAX || sk_body < IKE_HDR_LEN + 4)
+	if (total > cap || total > IKE_MSG_MAX ||
+	    sk_body < IKE_HDR_LEN + IKE_PL_HDR_LEN)
 		return -EMSGSIZE;
 	if (ike_random(iv, ivlen))
 		return -EIO;
@@ -324,12 +325,12 @@ int ike_sk_seal(const struct ike_suite *s, const uint8_t *ek,
 	memset(ct + plen, 0, pad);
 	ct[plen + pad] = (uint8_t)pad;
 	/* Lengths go in first: they are authenticated. */
-	msg[sk_body - 2] = (uint8_t)((total - sk_body + 4) >> 8);
-	msg[sk_body - 1] = (uint8_t)(total - sk_body + 4);
-	msg[24] = (uint8_t)(total >> 24);
-	msg[25] = (uint8_t)(total >> 16);
-	msg[26] = (uint8_t)(total >> 8);
-	msg[27] = (uint8_t)total;
+	msg[sk_body - 2] = (uint8_t)((total - sk_body + IKE_PL_HDR_LEN) >> 8);
+	msg[sk_body - 1] = (uint8_t)(total - sk_body + IKE_PL_HDR_LEN);
+	msg[IKE_HDR_LEN_OFF] = (uint8_t)(total >> 24);
+	msg[IKE_HDR_LEN_OFF + 1] = (uint8_t)(total >> 16);
+	msg[IKE_HDR_LEN_OFF + 2] = (uint8_t)(total >> 8);
+	msg[IKE_HDR_LEN_OFF + 3] = (uint8_t)total;
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx)
 		return -ENOMEM;

@@ -26,7 +26,8 @@ struct ike_cred {
 	EVP_PKEY *key;
 	X509 *cert;
 	X509_STORE *trust;	/* the group's CA (and CRL) */
-	uint8_t ca_keyid[20];	/* SHA-1 of the CA's SPKI, for CERTREQ */
+	/* SHA-1 of the CA's SPKI, for CERTREQ (RFC 7296 §3.7). */
+	uint8_t ca_keyid[IKE_SHA1_LEN];
 };
 
 /* A tunnel (client side) or a group (gateway side). */

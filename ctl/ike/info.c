@@ -57,7 +57,8 @@ int ike_info_request(struct ike_sa *sa, const struct ike_pls *p)
 		for (j = 0; j < d->nspi; j++) {
 			uint32_t s = ike_get_u32(d->spis + 4 * j);
 
-			if (d->proto != IKE_PROTO_ESP || d->spi_size != 4 ||
+			if (d->proto != IKE_PROTO_ESP ||
+			    d->spi_size != IKE_SPI_SIZE_ESP ||
 			    ns >= IKE_RETIRED_MAX + 2)
 				continue;
 			if (ike_rekey_peer_delete(sa, s, spis, &ns))
@@ -69,7 +70,7 @@ int ike_info_request(struct ike_sa *sa, const struct ike_pls *p)
 		}
 	}
 	if (ns)
-		ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, ns);
+		ike_pl_delete(&b, IKE_PROTO_ESP, IKE_SPI_SIZE_ESP, spis, ns);
 	if (ike_deleted)
 		ike_bld_init(&b, inner, sizeof(inner));	/* empty reply */
 	err = ike_send_sk(sa, IKE_INFORMATIONAL, true, &b);

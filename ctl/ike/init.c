@@ -5,7 +5,6 @@
  * initiator goes on to IKE_AUTH (auth.c).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -20,20 +19,33 @@ static void pl_sighash(struct ike_bld *b)
 		      sizeof(algs));
 }
 
+/*
+ * The IKE_SA_INIT message built in @b, finished and kept in *@keep: the
+ * AUTH payloads sign it (RFC 7296 §2.15). Returns its length or -errno.
+ */
+static int init_keep(struct ike_bld *b, uint8_t **keep, size_t *keep_len)
+{
+	int len = ike_bld_finish(b);
+	int err;
+
+	if (len < 0)
+		return len;
+	err = ike_keep_copy(keep, keep_len, b->w.p, (size_t)len);
+	return err ? err : len;
+}
+
 /* IKE_SA_INIT, initiator side. */
 
 static int init_send(struct ike_sa *sa)
 {
-	uint8_t *out = malloc(IKE_BUF_LEN);
 	struct ike_sa_pl prop;
 	struct ike_bld b;
 	struct ike_hdr h;
-	int len, err;
+	int len, err = ike_bld_alloc(&b);
 
-	if (!out)
-		return -ENOMEM;
+	if (err)
+		return err;
 	ike_sa_hdr(sa, &h, IKE_SA_INIT, false, 0);
-	ike_bld_init(&b, out, IKE_BUF_LEN);
 	ike_bld_hdr(&b, &h);
 	if (sa->cookie_len)
 		ike_pl_notify(&b, 0, NULL, 0, IKE_N_COOKIE, sa->cookie,
@@ -45,16 +57,9 @@ static int init_send(struct ike_sa *sa)
 	ike_pl_blob(&b, IKE_PL_NONCE, sa->ni, sa->ni_len);
 	ike_pl_natd(sa, &b);
 	pl_sighash(&b);
-	len = ike_bld_finish(&b);
-	if (len < 0) {
-		err = len;
-		goto out;
-	}
-	err = ike_keep_copy(&sa->init_i, &sa->init_i_len, out, len);
-	if (!err)
-		err = ike_send_request(sa, out, len);
-out:
-	free(out);
+	len = init_keep(&b, &sa->init_i, &sa->init_i_len);
+	err = len < 0 ? len : ike_send_request(sa, b.w.p, (size_t)len);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -75,6 +80,30 @@ int ike_sa_initiate(struct ike_sa *sa)
 	log_info("%s: initiating IKE SA %016llx, DH group %u", sa->conf->name,
 		 (unsigned long long)sa->spi_i, sa->dh_group);
 	return init_send(sa);
+}
+
+/*
+ * The peer's IKE_SA_INIT (@msg) taken in once g^ir is known: kept for
+ * AUTH (RFC 7296 §2.15), SK_* derived from it (§2.14), NAT detection
+ * (§2.23), its RFC 7427 hash announcement. @gir is wiped.
+ */
+static int init_peer_keys(struct ike_sa *sa, const struct ike_pls *p,
+			  const uint8_t *msg, size_t len,
+			  uint8_t gir[IKE_DH_PUB_MAX], size_t glen,
+			  uint64_t spi_r)
+{
+	uint8_t **keep = sa->initiator ? &sa->init_r : &sa->init_i;
+	size_t *keep_len = sa->initiator ? &sa->init_r_len : &sa->init_i_len;
+	int err = ike_keep_copy(keep, keep_len, msg, len);
+
+	if (!err)
+		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
+	ike_wipe(gir, IKE_DH_PUB_MAX);
+	if (err)
+		return err;
+	ike_natd_check(sa, p, spi_r);
+	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
+	return 0;
 }
 
 static bool dh_configured(const struct ike_conf *cf, uint16_t g)
@@ -147,16 +176,10 @@ int ike_init_response(struct ike_sa *sa, const struct ike_hdr *h,
 	memcpy(sa->nr, p->nonce.p, p->nonce.len);
 	sa->nr_len = p->nonce.len;
 	err = ike_dh_derive(&sa->dh, p->ke.p, p->ke.len, gir, &glen);
-	if (err)
-		return err;
-	err = ike_keep_copy(&sa->init_r, &sa->init_r_len, msg, len);
 	if (!err)
-		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
-	ike_wipe(gir, sizeof(gir));
+		err = init_peer_keys(sa, p, msg, len, gir, glen, h->spi_r);
 	if (err)
 		return err;
-	ike_natd_check(sa, p, h->spi_r);
-	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
 	sa->req_pending = false;
 	return ike_auth_send(sa);
 }
@@ -190,20 +213,22 @@ static int init_reply_error(struct ike_sa *sa, const struct ike_hdr *h,
 
 static void pl_certreq_groups(const struct ike_sa *sa, struct ike_bld *b)
 {
-	uint8_t ids[20 * CERTREQ_CAS];
+	uint8_t ids[IKE_SHA1_LEN * CERTREQ_CAS];
 	const struct ike_conf *cf;
 	size_t n = 0;
 
 	for (cf = sa->conf; cf && n < CERTREQ_CAS; cf = cf->alt)
-		memcpy(ids + 20 * n++, cf->cred.ca_keyid, 20);
-	ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, ids, 20 * n);
+		memcpy(ids + IKE_SHA1_LEN * n++, cf->cred.ca_keyid,
+		       IKE_SHA1_LEN);
+	ike_pl_cert(b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, ids,
+		    IKE_SHA1_LEN * n);
 }
 
 int ike_init_request(struct ike_sa *sa, const struct ike_hdr *h,
 		     const uint8_t *msg, size_t len,
 		     const struct ike_pls *p)
 {
-	uint8_t *out = NULL, gir[IKE_DH_PUB_MAX];
+	uint8_t gir[IKE_DH_PUB_MAX];
 	size_t glen = sizeof(gir);
 	struct ike_sa_pl prop;
 	struct ike_algs algs;
@@ -262,20 +287,14 @@ int ike_init_request(struct ike_sa *sa, const struct ike_hdr *h,
 		sa->state = IKE_S_DEAD;
 		return err;
 	}
-	err = ike_keep_copy(&sa->init_i, &sa->init_i_len, msg, len);
-	if (!err)
-		err = ike_derive_ike_keys(sa, gir, glen, NULL, 0);
-	ike_wipe(gir, sizeof(gir));
+	err = init_peer_keys(sa, p, msg, len, gir, glen, 0);
 	if (err)
 		return err;
-	ike_natd_check(sa, p, 0);
-	sa->peer_sig_hash = ike_pls_notify(p, IKE_N_SIGNATURE_HASH_ALGORITHMS);
 
-	out = malloc(IKE_BUF_LEN);
-	if (!out)
-		return -ENOMEM;
+	err = ike_bld_alloc(&b);
+	if (err)
+		return err;
 	ike_sa_hdr(sa, &rh, IKE_SA_INIT, true, 0);
-	ike_bld_init(&b, out, IKE_BUF_LEN);
 	ike_bld_hdr(&b, &rh);
 	ike_prop_build(&prop, &algs, 1, IKE_PROTO_IKE, NULL, 0, &group, 1);
 	prop.p[0].num = p->sa.p[idx].num;
@@ -285,17 +304,13 @@ int ike_init_request(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_pl_natd(sa, &b);
 	pl_certreq_groups(sa, &b);
 	pl_sighash(&b);
-	rlen = ike_bld_finish(&b);
+	rlen = init_keep(&b, &sa->init_r, &sa->init_r_len);
 	if (rlen < 0) {
 		err = rlen;
-		goto out;
+	} else {
+		sa->state = IKE_S_INIT_DONE;
+		err = ike_send_response(sa, b.w.p, (size_t)rlen);
 	}
-	err = ike_keep_copy(&sa->init_r, &sa->init_r_len, out, rlen);
-	if (err)
-		goto out;
-	sa->state = IKE_S_INIT_DONE;
-	err = ike_send_response(sa, out, rlen);
-out:
-	free(out);
+	ike_bld_free(&b);
 	return err;
 }

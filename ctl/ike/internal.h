@@ -25,6 +25,31 @@
 /* The peer deletes what it replaced within this, or we do (rekey.c). */
 #define IKE_PEER_DELETE_WAIT_MS	10000
 
+/* child.c (installing a CHILD SA: ike.h) */
+
+/* ESP proposals of @algs with our inbound SPI; with @dh, PFS. */
+void ike_child_prop(struct ike_sa_pl *prop, const struct ike_algs *algs,
+		    unsigned int n, uint32_t spi_in, const uint16_t *dh,
+		    unsigned int ndh);
+/*
+ * The responder's answer to our proposals: one of them, selectors inside
+ * ours. Fills @c's algorithms, outbound SPI and selectors; @dh and *group
+ * as for ike_prop_select(). Returns 0 or -ENOPROTOOPT.
+ */
+int ike_child_accept(const struct ike_conf *cf, const struct ike_pls *p,
+		     const uint16_t *dh, unsigned int ndh, uint16_t *group,
+		     struct ike_child *c);
+/*
+ * The initiator's proposals answered: the first we accept (@pfs: with
+ * its KE's group or, out in *group, the one we want instead), its
+ * selectors narrowed to ours. Fills @c's algorithms, outbound SPI and
+ * selectors and *idx, the proposal chosen. Returns 0 or the notify to
+ * refuse with.
+ */
+uint16_t ike_child_choose(const struct ike_conf *cf, const struct ike_pls *p,
+			  bool pfs, uint16_t *group, struct ike_child *c,
+			  int *idx);
+
 /* keys.c */
 
 /*
@@ -56,6 +81,9 @@ int ike_keep_copy(uint8_t **dst, size_t *dlen, const uint8_t *p, size_t n);
 /* Sent and kept: a request for retransmission, a response for replay. */
 int ike_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len);
 int ike_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len);
+/* A chain into IKE_BUF_LEN bytes of its own, freed by ike_bld_free(). */
+int ike_bld_alloc(struct ike_bld *b);
+void ike_bld_free(struct ike_bld *b);
 /* Wraps an inner chain in SK and sends it as a request or response. */
 int ike_send_sk(struct ike_sa *sa, uint8_t exch, bool response,
 		const struct ike_bld *inner);

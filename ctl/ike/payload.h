@@ -9,9 +9,20 @@
 #include "buf.h"
 
 /* RFC 7296 numbers this implementation speaks. */
+
+/* The IKE header (§3.1) and where its fields are. */
 #define IKE_HDR_LEN		28
-#define IKE_VERSION		0x20
+#define IKE_HDR_NEXT_OFF	16	/* Next Payload */
+#define IKE_HDR_EXCH_OFF	18	/* Exchange Type */
+#define IKE_HDR_FLAGS_OFF	19
+#define IKE_HDR_MSGID_OFF	20
+#define IKE_HDR_LEN_OFF		24	/* Length, of the whole message */
+#define IKE_VERSION		0x20	/* major 2, minor 0 */
 #define IKE_MSG_MAX		65535
+
+/* The generic payload header (§3.2). */
+#define IKE_PL_HDR_LEN		4
+#define IKE_PL_CRITICAL		0x80	/* flags: the critical bit */
 
 enum ike_exchange {
 	IKE_SA_INIT = 34,
@@ -45,6 +56,18 @@ enum ike_pl_type {
 	IKE_PL_SKF = 53,
 };
 
+/* Proposal and transform substructures (§3.3.1, §3.3.2). */
+#define IKE_PROP_HDR_LEN	8
+#define IKE_PROP_MORE		2	/* Last Substruc: another follows */
+#define IKE_XFORM_HDR_LEN	8
+#define IKE_XFORM_MORE		3
+/* SPI Size of a proposal, notify or delete (§3.3.1, §3.10, §3.11). */
+#define IKE_SPI_SIZE_IKE	8
+#define IKE_SPI_SIZE_ESP	4
+/* Transform attributes (§3.3.5): AF set is the 4-byte TV format. */
+#define IKE_ATTR_TV		0x8000
+#define IKE_ATTR_KEY_LENGTH	14
+
 enum ike_xform_type {
 	IKE_XF_ENCR = 1,
 	IKE_XF_PRF = 2,
@@ -70,6 +93,9 @@ enum {
 };
 
 enum { IKE_PROTO_IKE = 1, IKE_PROTO_AH = 2, IKE_PROTO_ESP = 3 };
+
+/* §3.10.1: types below this are errors, from it on status. */
+#define IKE_N_STATUS_FIRST	16384
 
 enum ike_notify {
 	IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
@@ -106,6 +132,19 @@ enum { IKE_ID_IPV4 = 1, IKE_ID_FQDN = 2, IKE_ID_RFC822 = 3, IKE_ID_IPV6 = 5,
 enum { IKE_CERT_X509_SIG = 4 };
 enum { IKE_AUTH_RSA_SIG = 1, IKE_AUTH_ECDSA256 = 9, IKE_AUTH_DIGSIG = 14 };
 enum { IKE_TS_IPV4 = 7, IKE_TS_IPV6 = 8 };
+/* Traffic selector header and payload header (§3.13, §3.13.1). */
+#define IKE_TS_HDR_LEN		8
+#define IKE_TS_PL_HDR_LEN	4
+
+/* Nonce Data is 16 to 256 octets (§3.9). */
+#define IKE_NONCE_LEN_MIN	16
+#define IKE_NONCE_LEN_MAX	256
+
+/*
+ * SHA-1 length: NAT_DETECTION_*_IP hashes (§2.23) and the CA key IDs of
+ * CERTREQ for X.509 (§3.7).
+ */
+#define IKE_SHA1_LEN		20
 
 struct ike_hdr {
 	uint64_t spi_i;
@@ -136,6 +175,7 @@ struct ike_chain {
 	/* An SK payload is always last; its inner chain starts with sk_next. */
 	const struct ike_payload *sk;
 	uint8_t sk_next;
+	const char *why;	/* on failure: what was malformed */
 };
 
 #define IKE_XFORMS_MAX		32
@@ -225,16 +265,26 @@ struct ike_pls {
 	unsigned int nd;
 	struct ike_delete_pl d[IKE_DELETES_MAX];
 	uint8_t bad_type;	/* the payload that failed to decode */
+	const char *why;	/* and what was wrong with it */
 };
 
+/*
+ * The parsers fail with -EBADMSG (-E2BIG: more than we keep,
+ * -EPROTONOSUPPORT: a critical payload we do not speak) and say why in
+ * a constant string: *why, or the why of the chain or payloads.
+ */
 int ike_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h);
+int ike_hdr_parse_why(const uint8_t *p, size_t len, struct ike_hdr *h,
+		      const char **why);
 /* Splits a chain; checks generic headers only. */
 int ike_chain_parse(uint8_t first, const uint8_t *p, size_t len,
 		    struct ike_chain *c);
 /* Validates and decodes every payload of a chain (SK excluded). */
 int ike_pls_decode(const struct ike_chain *c, struct ike_pls *out);
-int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa);
-int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts);
+int ike_sa_pl_parse(const uint8_t *p, size_t len, struct ike_sa_pl *sa,
+		    const char **why);
+int ike_ts_pl_parse(const uint8_t *p, size_t len, struct ike_ts_pl *ts,
+		    const char **why);
 
 const struct ike_notify_pl *ike_pls_notify(const struct ike_pls *pls,
 					   uint16_t type);

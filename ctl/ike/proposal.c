@@ -98,9 +98,9 @@ int ike_prop_select(const struct ike_sa_pl *peer, uint8_t proto,
 		if (p->proto != proto)
 			continue;
 		if (proto == IKE_PROTO_IKE && p->spi_size != 0 &&
-		    p->spi_size != 8)
+		    p->spi_size != IKE_SPI_SIZE_IKE)
 			continue;
-		if (proto == IKE_PROTO_ESP && p->spi_size != 4)
+		if (proto == IKE_PROTO_ESP && p->spi_size != IKE_SPI_SIZE_ESP)
 			continue;
 		if (ndh) {
 			/* The peer's KE group when we accept it, else ours. */

@@ -25,7 +25,6 @@
 
 #define REKEY_RETRY_MS		2000	/* after TEMPORARY_FAILURE */
 #define REKEY_GIVEUP_MS		30000	/* after a refusal: try again */
-#define NONCE_MIN		16	/* RFC 7296 2.10 */
 
 uint64_t ike_rekey_time(const struct ike_sa *sa, uint64_t life_ms)
 {
@@ -86,7 +85,7 @@ static bool deletes_flush(struct ike_sa *sa)
 	if (!n)
 		return false;
 	ike_bld_init(&b, inner, sizeof(inner));
-	ike_pl_delete(&b, IKE_PROTO_ESP, 4, spis, n);
+	ike_pl_delete(&b, IKE_PROTO_ESP, IKE_SPI_SIZE_ESP, spis, n);
 	log_debug("%s: deleting %u replaced CHILD SA(s)", sa->conf->name, n);
 	ike_send_sk(sa, IKE_INFORMATIONAL, false, &b);
 	return true;
@@ -98,25 +97,23 @@ static int rekey_send(struct ike_sa *sa)
 {
 	const struct ike_conf *cf = sa->conf;
 	struct ike_rekey *rk = &sa->rk;
-	uint8_t *inner = malloc(IKE_BUF_LEN), spi[8];
+	uint8_t spi[IKE_SPI_SIZE_IKE];
 	struct ike_sa_pl prop;
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	if (rk->kind == IKE_RK_CHILD) {
 		ike_put_u32(spi, sa->child.spi_in);
-		ike_pl_notify(&b, IKE_PROTO_ESP, spi, 4, IKE_N_REKEY_SA,
-			      NULL, 0);
-		ike_put_u32(spi, rk->child.spi_in);
-		ike_prop_build(&prop, cf->esp, cf->n_esp, IKE_PROTO_ESP, spi,
-			       4, cf->dh, cf->n_dh);
+		ike_pl_notify(&b, IKE_PROTO_ESP, spi, IKE_SPI_SIZE_ESP,
+			      IKE_N_REKEY_SA, NULL, 0);
+		ike_child_prop(&prop, cf->esp, cf->n_esp, rk->child.spi_in,
+			       cf->dh, cf->n_dh);
 	} else {
 		put_u64(spi, rk->spi);
 		ike_prop_build(&prop, cf->ike, cf->n_ike, IKE_PROTO_IKE, spi,
-			       8, cf->dh, cf->n_dh);
+			       IKE_SPI_SIZE_IKE, cf->dh, cf->n_dh);
 	}
 	ike_pl_sa(&b, &prop);
 	ike_pl_blob(&b, IKE_PL_NONCE, rk->ni, rk->ni_len);
@@ -126,7 +123,7 @@ static int rekey_send(struct ike_sa *sa)
 		ike_pl_ts(&b, IKE_PL_TSR, &sa->child.ts_r);
 	}
 	err = ike_send_sk(sa, IKE_CREATE_CHILD_SA, false, &b);
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -340,21 +337,14 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	uint16_t group = rk->dh.group;
 	int err;
 
-	if (!p->has_sa || p->sa.np != 1 || !p->has_tsi || !p->has_tsr ||
-	    ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp,
-			    p->has_ke ? cf->dh : NULL,
-			    p->has_ke ? cf->n_dh : 0, &c->algs, &group) < 0 ||
-	    (p->has_ke && group != rk->dh.group) ||
-	    !ike_ts_subset(&p->tsi, &cf->ts_local) ||
-	    !ike_ts_subset(&p->tsr, &cf->ts_remote)) {
+	if (ike_child_accept(cf, p, p->has_ke ? cf->dh : NULL,
+			     p->has_ke ? cf->n_dh : 0, &group, c) ||
+	    (p->has_ke && group != rk->dh.group)) {
 		rekey_abort(sa, REKEY_GIVEUP_MS,
 			    "reply outside what we proposed");
 		return 0;
 	}
 	err = shared_secret(&rk->dh, p, gir, &glen);
-	c->spi_out = ike_spi32_of(&p->sa.p[0]);
-	c->ts_l = p->tsi;
-	c->ts_r = p->tsr;
 	if (!err)
 		err = ike_derive_child_keys(sa, c, true, gir, glen, rk->ni,
 					    rk->ni_len, p->nonce.p,
@@ -411,8 +401,9 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_pls *p)
 	struct ike_child mine;
 	int err;
 
-	if (!p->has_sa || p->sa.np != 1 || p->sa.p[0].spi_size != 8 ||
-	    !p->has_ke || !spi64_of(&p->sa.p[0]) ||
+	if (!p->has_sa || p->sa.np != 1 ||
+	    p->sa.p[0].spi_size != IKE_SPI_SIZE_IKE || !p->has_ke ||
+	    !spi64_of(&p->sa.p[0]) ||
 	    ike_prop_select(&p->sa, IKE_PROTO_IKE, cf->ike, cf->n_ike, cf->dh,
 			    cf->n_dh, &algs, &group) < 0 ||
 	    group != rk->dh.group) {
@@ -486,7 +477,7 @@ int ike_rekey_response(struct ike_sa *sa, const struct ike_pls *p)
 			    "refused by the peer");
 		return 0;
 	}
-	if (!p->has_nonce || p->nonce.len < NONCE_MIN ||
+	if (!p->has_nonce || p->nonce.len < IKE_NONCE_LEN_MIN ||
 	    p->nonce.len > IKE_NONCE_MAX) {
 		rekey_abort(sa, REKEY_GIVEUP_MS, "reply without a valid nonce");
 		return 0;
@@ -501,13 +492,11 @@ static int answer(struct ike_sa *sa, const struct ike_sa_pl *prop,
 		  const uint8_t *nr, const struct ike_dh *dh,
 		  const struct ike_child *c)
 {
-	uint8_t *inner = malloc(IKE_BUF_LEN);
 	struct ike_bld b;
-	int err;
+	int err = ike_bld_alloc(&b);
 
-	if (!inner)
-		return -ENOMEM;
-	ike_bld_init(&b, inner, IKE_BUF_LEN);
+	if (err)
+		return err;
 	ike_pl_sa(&b, prop);
 	ike_pl_blob(&b, IKE_PL_NONCE, nr, IKE_NONCE_LEN);
 	if (dh)
@@ -517,7 +506,7 @@ static int answer(struct ike_sa *sa, const struct ike_sa_pl *prop,
 		ike_pl_ts(&b, IKE_PL_TSR, &c->ts_l);
 	}
 	err = ike_send_sk(sa, IKE_CREATE_CHILD_SA, true, &b);
-	free(inner);
+	ike_bld_free(&b);
 	return err;
 }
 
@@ -535,17 +524,17 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 			      const struct ike_notify_pl *n)
 {
 	const struct ike_conf *cf = sa->conf;
-	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_PUB_MAX], spi[4];
+	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_PUB_MAX];
 	size_t glen = 0;
 	struct ike_child c;
 	struct ike_sa_pl prop;
 	struct ike_dh dh;
-	uint16_t group = p->ke_group;
+	uint16_t group = 0, refusal;
 	bool collision = sa->rk.kind == IKE_RK_CHILD;
 	int idx, err;
 
-	if (n->proto != IKE_PROTO_ESP || n->spi_size != 4 || !p->has_tsi ||
-	    !p->has_tsr)
+	if (n->proto != IKE_PROTO_ESP || n->spi_size != IKE_SPI_SIZE_ESP ||
+	    !p->has_tsi || !p->has_tsr)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	if (!sa->child.out_installed ||
 	    ike_get_u32(n->spi) != sa->child.spi_out)
@@ -555,18 +544,10 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	memset(&c, 0, sizeof(c));
 	/* With a KE, PFS in one of our groups; without, no PFS. */
-	idx = ike_prop_select(&p->sa, IKE_PROTO_ESP, cf->esp, cf->n_esp,
-			      p->has_ke ? cf->dh : NULL,
-			      p->has_ke ? cf->n_dh : 0, &c.algs, &group);
-	if (idx < 0)
-		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, 0);
-	if (p->has_ke && group != p->ke_group)
-		return refuse(sa, IKE_N_INVALID_KE_PAYLOAD, group);
-	if (ike_ts_narrow(&p->tsi, &cf->ts_remote, &c.ts_r) ||
-	    ike_ts_narrow(&p->tsr, &cf->ts_local, &c.ts_l))
-		return refuse(sa, IKE_N_TS_UNACCEPTABLE, 0);
+	refusal = ike_child_choose(cf, p, p->has_ke, &group, &c, &idx);
+	if (refusal)
+		return refuse(sa, refusal, group);
 	memset(&dh, 0, sizeof(dh));
-	c.spi_out = ike_spi32_of(&p->sa.p[idx]);
 	err = ike_new_spi32(&c.spi_in);
 	if (!err)
 		err = ike_random(nr, sizeof(nr));
@@ -588,8 +569,7 @@ static int child_rekey_answer(struct ike_sa *sa, const struct ike_pls *p,
 		ike_wipe(&c, sizeof(c));
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	}
-	ike_put_u32(spi, c.spi_in);
-	ike_prop_build(&prop, &c.algs, 1, IKE_PROTO_ESP, spi, 4,
+	ike_child_prop(&prop, &c.algs, 1, c.spi_in,
 		       p->has_ke ? &group : NULL, p->has_ke);
 	prop.p[0].num = p->sa.p[idx].num;
 	err = answer(sa, &prop, nr, p->has_ke ? &dh : NULL, &c);
@@ -637,7 +617,7 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	idx = ike_prop_select(&p->sa, IKE_PROTO_IKE, cf->ike, cf->n_ike,
 			      cf->dh, cf->n_dh, &algs, &group);
-	if (idx < 0 || p->sa.p[idx].spi_size != 8 ||
+	if (idx < 0 || p->sa.p[idx].spi_size != IKE_SPI_SIZE_IKE ||
 	    !spi64_of(&p->sa.p[idx]))
 		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, 0);
 	if (group != p->ke_group)
@@ -661,7 +641,8 @@ static int ike_rekey_answer(struct ike_sa *sa, const struct ike_pls *p)
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	}
 	put_u64(spi, ours);
-	ike_prop_build(&prop, &algs, 1, IKE_PROTO_IKE, spi, 8, &group, 1);
+	ike_prop_build(&prop, &algs, 1, IKE_PROTO_IKE, spi, IKE_SPI_SIZE_IKE,
+		       &group, 1);
 	prop.p[0].num = p->sa.p[idx].num;
 	err = answer(sa, &prop, nr, &dh, NULL);
 	ike_dh_free(&dh);
@@ -693,7 +674,7 @@ int ike_rekey_request(struct ike_sa *sa, const struct ike_pls *p)
 	if (sa->replaced)
 		return refuse(sa, IKE_N_TEMPORARY_FAILURE, 0);
 	if (!p->has_sa || !p->sa.np || !p->has_nonce ||
-	    p->nonce.len < NONCE_MIN || p->nonce.len > IKE_NONCE_MAX)
+	    p->nonce.len < IKE_NONCE_LEN_MIN || p->nonce.len > IKE_NONCE_MAX)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, 0);
 	if (n)
 		return child_rekey_answer(sa, p, n);

@@ -71,6 +71,22 @@ int ike_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	return sa->env->send(sa->env->ctx, sa, msg, len);
 }
 
+int ike_bld_alloc(struct ike_bld *b)
+{
+	uint8_t *p = malloc(IKE_BUF_LEN);
+
+	if (!p)
+		return -ENOMEM;
+	ike_bld_init(b, p, IKE_BUF_LEN);
+	return 0;
+}
+
+void ike_bld_free(struct ike_bld *b)
+{
+	free(b->w.p);
+	b->w.p = NULL;
+}
+
 int ike_send_sk(struct ike_sa *sa, uint8_t exch, bool response,
 		const struct ike_bld *inner)
 {
@@ -112,7 +128,7 @@ out:
 
 /* NAT detection hash: SHA-1(SPIi | SPIr | IP | port), RFC 7296 2.23. */
 static int natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a,
-		     uint8_t out[20])
+		     uint8_t out[IKE_SHA1_LEN])
 {
 	uint8_t buf[16 + 16 + 2];
 	struct ike_wr w;
@@ -128,19 +144,20 @@ static int natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a,
 
 void ike_pl_natd(struct ike_sa *sa, struct ike_bld *b)
 {
-	uint8_t h[20];
+	uint8_t h[IKE_SHA1_LEN];
 
 	natd_hash(sa->spi_i, sa->spi_r, &sa->local, h);
-	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
+	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h,
+		      IKE_SHA1_LEN);
 	natd_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
 	ike_pl_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h,
-		      20);
+		      IKE_SHA1_LEN);
 }
 
 void ike_natd_check(struct ike_sa *sa, const struct ike_pls *p,
 		    uint64_t spi_r)
 {
-	uint8_t h[20];
+	uint8_t h[IKE_SHA1_LEN];
 	unsigned int i;
 	bool src_seen = false, src_ok = false, dst_seen = false;
 	bool dst_ok = false;
@@ -148,16 +165,16 @@ void ike_natd_check(struct ike_sa *sa, const struct ike_pls *p,
 	for (i = 0; i < p->nn; i++) {
 		const struct ike_notify_pl *n = &p->n[i];
 
-		if (n->len != 20)
+		if (n->len != IKE_SHA1_LEN)
 			continue;
 		if (n->type == IKE_N_NAT_DETECTION_SOURCE_IP) {
 			src_seen = true;
 			natd_hash(sa->spi_i, spi_r, &sa->remote, h);
-			src_ok |= !memcmp(h, n->data, 20);
+			src_ok |= !memcmp(h, n->data, IKE_SHA1_LEN);
 		} else if (n->type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
 			dst_seen = true;
 			natd_hash(sa->spi_i, spi_r, &sa->local, h);
-			dst_ok |= !memcmp(h, n->data, 20);
+			dst_ok |= !memcmp(h, n->data, IKE_SHA1_LEN);
 		}
 	}
 	sa->nat_remote = src_seen && !src_ok;
@@ -178,12 +195,6 @@ int ike_reply_notify(struct ike_sa *sa, uint8_t exch, uint16_t type,
 	return ike_send_sk(sa, exch, true, &b);
 }
 
-/*
- * COOKIE = version | HMAC-SHA256(secret of that version, Ni | IPi | SPIi),
- * first 16 bytes (RFC 7296 2.6).
- */
-#define IKE_COOKIE_LEN	17
-
 int ike_cookie_rotate(struct ike_env *env)
 {
 	uint8_t next[sizeof(env->cookie_secret)];
@@ -201,7 +212,7 @@ int ike_cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
 		    uint64_t spi_i, uint8_t ver, uint8_t out[IKE_COOKIE_LEN])
 {
 	const struct ike_env *env = sa->env;
-	uint8_t buf[256 + 16 + 8], mac[IKE_HASH_MAX];
+	uint8_t buf[IKE_NONCE_LEN_MAX + 16 + 8], mac[IKE_HASH_MAX];
 	struct ike_wr w;
 	int err;
 
@@ -245,6 +256,22 @@ static int drop(struct ike_sa *sa, uint64_t *counter, int err,
 	return err;
 }
 
+/* A message that did not parse: @what failed, for the parser's @why. */
+static int drop_malformed(struct ike_sa *sa, const char *what,
+			  uint8_t type, const char *why)
+{
+	ike_stats.rx_malformed++;
+	if (!why)
+		why = "malformed";
+	if (type)
+		log_debug("%s: message dropped: %s: payload %u: %s",
+			  sa->conf->name, what, type, why);
+	else
+		log_debug("%s: message dropped: %s: %s", sa->conf->name, what,
+			  why);
+	return -EBADMSG;
+}
+
 /* RFC 7296 §2.23: called only once the message has authenticated. */
 static void sa_float_ports(struct ike_sa *sa, const struct ike_addr *from,
 			   const struct ike_addr *to)
@@ -272,11 +299,12 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 	struct ike_chain c, ic;
 	struct ike_hdr h;
 	struct ike_pls *p;
+	const char *why;
 	bool resp;
 
 	memset(rx, 0, sizeof(*rx));
-	if (ike_hdr_parse(msg, len, &h))
-		return drop(sa, &ike_stats.rx_malformed, -EBADMSG, "header");
+	if (ike_hdr_parse_why(msg, len, &h, &why))
+		return drop_malformed(sa, "header", 0, why);
 	resp = h.flags & IKE_FLAG_R;
 	if (sa->state == IKE_S_DEAD ||
 	    (sa->spi_i && h.spi_i != sa->spi_i) ||
@@ -285,7 +313,8 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 		return drop(sa, &ike_stats.rx_unexpected, -EPROTO, "SPI/role");
 	if (resp) {
 		if (!sa->req_pending || h.msgid != sa->msgid_out ||
-		    sa->req_len <= 18 || sa->req[18] != h.exch)
+		    sa->req_len <= IKE_HDR_EXCH_OFF ||
+		    sa->req[IKE_HDR_EXCH_OFF] != h.exch)
 			return drop(sa, &ike_stats.rx_unexpected, -EPROTO,
 				    "response to no request of ours");
 	} else if (sa->resp && h.msgid + 1 == sa->msgid_in) {
@@ -298,19 +327,22 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 			    "message ID outside the window");
 	}
 	if (ike_chain_parse(h.next, msg + IKE_HDR_LEN, len - IKE_HDR_LEN, &c))
-		return drop(sa, &ike_stats.rx_malformed, -EBADMSG, "chain");
+		return drop_malformed(sa, "chain", 0, c.why);
 	rx->hdr = h;
 	p = rx->pls = malloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	if (h.exch == IKE_SA_INIT) {
-		if (c.sk || c.unsupported_critical ||
-		    ike_pls_decode(&c, p)) {
-			log_debug("%s: IKE_SA_INIT payload %u invalid",
-				  sa->conf->name, p->bad_type);
-			return drop(sa, &ike_stats.rx_malformed, -EBADMSG,
-				    "IKE_SA_INIT payloads");
-		}
+		if (c.sk)
+			return drop_malformed(sa, "IKE_SA_INIT", IKE_PL_SK,
+					      "SK before keys exist");
+		if (c.unsupported_critical)
+			return drop_malformed(sa, "IKE_SA_INIT",
+					      c.unsupported_critical,
+					      "critical payload not supported");
+		if (ike_pls_decode(&c, p))
+			return drop_malformed(sa, "IKE_SA_INIT", p->bad_type,
+					      p->why);
 	} else {
 		size_t body, plen;
 
@@ -329,13 +361,11 @@ int ike_msg_receive(struct ike_sa *sa, const uint8_t *msg, size_t len,
 				body, rx->plain, &plen))
 			return drop(sa, &ike_stats.rx_icv, -EBADMSG,
 				    "SK does not authenticate");
-		if (ike_chain_parse(c.sk_next, rx->plain, plen, &ic) ||
-		    (!ic.unsupported_critical && ike_pls_decode(&ic, p))) {
-			log_debug("%s: inner payload %u invalid", sa->conf->name,
-				  p->bad_type);
-			return drop(sa, &ike_stats.rx_malformed, -EBADMSG,
-				    "inner payloads");
-		}
+		if (ike_chain_parse(c.sk_next, rx->plain, plen, &ic))
+			return drop_malformed(sa, "inner chain", 0, ic.why);
+		if (!ic.unsupported_critical && ike_pls_decode(&ic, p))
+			return drop_malformed(sa, "inner payloads",
+					      p->bad_type, p->why);
 		if (ic.unsupported_critical) {
 			uint8_t t = ic.unsupported_critical;
 

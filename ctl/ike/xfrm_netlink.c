@@ -218,28 +218,28 @@ out:
 	return sp;
 }
 
-static int k_pol_add(void *ctx, const struct xfrm_pol_spec *p)
+/* Adds (or replaces) or deletes the policy of @p. */
+static int pol_apply(void *ctx, const struct xfrm_pol_spec *p, bool add)
 {
-	struct xfrmnl_sp *sp = sp_of(p, true);
+	struct xfrmnl_sp *sp = sp_of(p, add);
 	int err;
 
 	if (!sp)
 		return -ENOMEM;
-	err = nl_err(xfrmnl_sp_update(ctx, sp, NLM_F_CREATE));
+	err = nl_err(add ? xfrmnl_sp_update(ctx, sp, NLM_F_CREATE) :
+			   xfrmnl_sp_delete(ctx, sp, 0));
 	xfrmnl_sp_put(sp);
 	return err;
 }
 
+static int k_pol_add(void *ctx, const struct xfrm_pol_spec *p)
+{
+	return pol_apply(ctx, p, true);
+}
+
 static int k_pol_del(void *ctx, const struct xfrm_pol_spec *p)
 {
-	struct xfrmnl_sp *sp = sp_of(p, false);
-	int err;
-
-	if (!sp)
-		return -ENOMEM;
-	err = nl_err(xfrmnl_sp_delete(ctx, sp, 0));
-	xfrmnl_sp_put(sp);
-	return err;
+	return pol_apply(ctx, p, false);
 }
 
 int xfrm_kernel_open(struct xfrm_ops *ops)

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size >= IKE_HDR_LEN) {
 		ike_hdr_parse(data, size, &h);
-		if (!ike_chain_parse(data[16], data + IKE_HDR_LEN,
+		if (!ike_chain_parse(data[IKE_HDR_NEXT_OFF], data + IKE_HDR_LEN,
 				     size - IKE_HDR_LEN, &c)) {
 			p = malloc(sizeof(*p));
 			if (p) {

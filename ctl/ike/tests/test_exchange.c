@@ -13,6 +13,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -157,7 +158,7 @@ static struct ike_sa *route(struct side *s, const uint8_t *msg)
 		spi_i = spi_i << 8 | msg[i];
 		spi_r = spi_r << 8 | msg[8 + i];
 	}
-	if (msg[18] == IKE_SA_INIT)
+	if (msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT)
 		return s->sa;
 	for (i = 0; i < s->nall; i++)
 		if (s->all[i]->spi_i == spi_i && s->all[i]->spi_r == spi_r &&
@@ -235,7 +236,7 @@ static void run(void)
 		wire.n--;
 		if (tamper && !tamper(to, msg, &len))
 			continue;
-		if (to == &res && msg[18] == IKE_SA_INIT &&
+		if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
 		    (!res.sa || res.sa->state == IKE_S_DEAD)) {
 			assert_int_equal(ike_sa_new(&res.sa, res_head ?
 						    res_head : &res.conf,
@@ -555,7 +556,8 @@ static bool rotate_on_cookie(struct side *to, uint8_t *msg, size_t *len)
 	unsigned int i;
 
 	(void)len;
-	if (to == &ini && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N) {
+	if (to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
+	    msg[IKE_HDR_NEXT_OFF] == IKE_PL_N) {
 		for (i = 0; i < rotations; i++)
 			assert_int_equal(ike_cookie_rotate(&res.env), 0);
 		rotations = 0;
@@ -593,8 +595,8 @@ static void test_cookie_rotated_twice(void **state)
 static bool forge_cookie(struct side *to, uint8_t *msg, size_t *len)
 {
 	/* The COOKIE notify is the first payload: its data starts at 36. */
-	if (to == &res && msg[18] == IKE_SA_INIT && msg[16] == IKE_PL_N &&
-	    *len > 40)
+	if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT &&
+	    msg[IKE_HDR_NEXT_OFF] == IKE_PL_N && *len > 40)
 		msg[37] ^= 1;
 	return true;
 }
@@ -745,7 +747,7 @@ static unsigned int flips;
 static bool flip_auth(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)to;
-	if (msg[18] == IKE_AUTH && !flips++)
+	if (msg[IKE_HDR_EXCH_OFF] == IKE_AUTH && !flips++)
 		msg[*len - 5] ^= 0x40;
 	return true;
 }
@@ -768,13 +770,64 @@ static void test_corrupt_dropped(void **state)
 	assert_true(ike_stats.retransmits > 0);
 }
 
+/*
+ * A malformed IKE_SA_INIT is dropped and counted, and the debug log says
+ * what was wrong: here the KE payload's next-payload byte says KE, so the
+ * nonce after it reads as a second KE.
+ */
+static bool init_second_ke(struct side *to, uint8_t *msg, size_t *len)
+{
+	size_t ke;
+
+	if (to != &res || msg[IKE_HDR_EXCH_OFF] != IKE_SA_INIT ||
+	    msg[IKE_HDR_NEXT_OFF] != IKE_PL_SA)
+		return true;
+	ke = IKE_HDR_LEN + (msg[IKE_HDR_LEN + 2] << 8 | msg[IKE_HDR_LEN + 3]);
+	assert_true(ke < *len);
+	assert_int_equal(msg[ke], IKE_PL_NONCE);
+	msg[ke] = IKE_PL_KE;
+	return true;
+}
+
+static void test_malformed_dropped_with_reason(void **state)
+{
+	uint64_t malformed = ike_stats.rx_malformed;
+	enum log_level level = log_get_level();
+	static char logged[16384];
+	FILE *f = tmpfile();
+	int saved;
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(f), 2) >= 0);
+	log_set_level(LOG_LEVEL_DEBUG);
+	tamper = init_second_ke;
+	start();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_set_level(level);
+	assert_int_equal(ike_stats.rx_malformed, malformed + 1);
+	assert_int_equal(ini.sa->state, IKE_S_INIT_SENT);
+	rewind(f);
+	n = fread(logged, 1, sizeof(logged) - 1, f);
+	logged[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(logged, "message dropped: IKE_SA_INIT: "
+				       "payload 34: duplicate KE payload"));
+}
+
 /* Lost response: the responder answers the retransmit from its cache. */
 static unsigned int losses;
 
 static bool lose_auth_reply(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &ini && msg[18] == IKE_AUTH && !losses++);
+	return !(to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_AUTH && !losses++);
 }
 
 static void test_lost_response(void **state)
@@ -996,7 +1049,7 @@ static void test_group_by_ca(void **state)
 static bool lose_auth_request(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &res && msg[18] == IKE_AUTH);
+	return !(to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_AUTH);
 }
 
 static void test_half_open_expires(void **state)
@@ -1022,8 +1075,8 @@ static void test_half_open_expires(void **state)
 static bool init_msgid_one(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	if (to == &res && msg[18] == IKE_SA_INIT)
-		msg[23] = 1;
+	if (to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_SA_INIT)
+		msg[IKE_HDR_MSGID_OFF + 3] = 1;
 	return true;
 }
 
@@ -1115,8 +1168,8 @@ static unsigned int info_losses;
 static bool lose_first_info(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &res && msg[18] == IKE_INFORMATIONAL &&
-		 !(msg[19] & IKE_FLAG_R) && !info_losses++);
+	return !(to == &res && msg[IKE_HDR_EXCH_OFF] == IKE_INFORMATIONAL &&
+		 !(msg[IKE_HDR_FLAGS_OFF] & IKE_FLAG_R) && !info_losses++);
 }
 
 static void test_child_rekey_make_before_break(void **state)
@@ -1197,7 +1250,7 @@ static unsigned int ccs_losses;
 static bool lose_ccs_reply(struct side *to, uint8_t *msg, size_t *len)
 {
 	(void)len;
-	return !(to == &ini && msg[18] == IKE_CREATE_CHILD_SA &&
+	return !(to == &ini && msg[IKE_HDR_EXCH_OFF] == IKE_CREATE_CHILD_SA &&
 		 !ccs_losses++);
 }
 
@@ -1347,6 +1400,7 @@ int main(void)
 		T(test_ts_unacceptable),
 		T(test_ipv6),
 		T(test_corrupt_dropped),
+		T(test_malformed_dropped_with_reason),
 		T(test_lost_response),
 		T(test_give_up),
 		T(test_delete_by_initiator),

@@ -94,14 +94,41 @@ static void test_header_and_chain(void **state)
 	/* Trailing bytes after the chain. */
 	assert_int_equal(ike_chain_parse(h.next, buf + 28, len - 27, &c),
 			 -EBADMSG);
+	assert_string_equal(c.why, "bytes after the last payload");
 	/* A payload length running past the end. */
 	buf[28 + 3] = 200;
 	assert_int_equal(ike_chain_parse(h.next, buf + 28, len - 28, &c),
 			 -EBADMSG);
+	assert_string_equal(c.why, "payload length exceeds the message");
 	/* Payload length below its own header. */
 	buf[28 + 3] = 3;
 	assert_int_equal(ike_chain_parse(h.next, buf + 28, len - 28, &c),
 			 -EBADMSG);
+	assert_string_equal(c.why, "payload length below its header");
+}
+
+static void test_header_refusals_say_why(void **state)
+{
+	uint8_t buf[256];
+	size_t len = build_simple(buf, sizeof(buf));
+	const char *why = NULL;
+	struct ike_hdr h;
+
+	(void)state;
+	assert_int_equal(ike_hdr_parse_why(buf, len, &h, &why), 0);
+	assert_null(why);
+	assert_int_equal(ike_hdr_parse_why(buf, IKE_HDR_LEN - 1, &h, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "shorter than the IKE header");
+	assert_int_equal(ike_hdr_parse_why(buf, len - 1, &h, &why), -EBADMSG);
+	assert_string_equal(why, "header length is not the datagram's");
+	buf[17] = 0x30;
+	assert_int_equal(ike_hdr_parse_why(buf, len, &h, &why), -EBADMSG);
+	assert_string_equal(why, "major version is not 2");
+	buf[17] = 0x20;
+	memset(buf, 0, 8);
+	assert_int_equal(ike_hdr_parse_why(buf, len, &h, &why), -EBADMSG);
+	assert_string_equal(why, "SPIi is zero");
 }
 
 static void test_unknown_payloads(void **state)
@@ -151,11 +178,14 @@ static void test_duplicates_refused(void **state)
 	ike_pl_blob(&b, IKE_PL_NONCE, nonce, 16);
 	assert_int_equal(ike_chain_parse(b.first, buf, b.w.len, &c), 0);
 	assert_int_equal(ike_pls_decode(&c, &p), -EBADMSG);
+	assert_int_equal(p.bad_type, IKE_PL_NONCE);
+	assert_string_equal(p.why, "duplicate NONCE payload");
 	/* A nonce of 15 bytes. */
 	ike_bld_init(&b, buf, sizeof(buf));
 	ike_pl_blob(&b, IKE_PL_NONCE, nonce, 15);
 	assert_int_equal(ike_chain_parse(b.first, buf, b.w.len, &c), 0);
 	assert_int_equal(ike_pls_decode(&c, &p), -EBADMSG);
+	assert_string_equal(p.why, "nonce length outside 16..256");
 }
 
 static void test_sa_roundtrip_and_select(void **state)
@@ -167,6 +197,7 @@ static void test_sa_roundtrip_and_select(void **state)
 	};
 	const uint16_t dh[] = { IKE_DH_ECP256, IKE_DH_CURVE25519 };
 	struct ike_sa_pl sa, back;
+	const char *why = NULL;
 	struct ike_algs got;
 	uint8_t buf[512];
 	struct ike_bld b;
@@ -177,7 +208,9 @@ static void test_sa_roundtrip_and_select(void **state)
 	ike_bld_init(&b, buf, sizeof(buf));
 	ike_pl_sa(&b, &sa);
 	assert_int_equal(b.w.err, 0);
-	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back), 0);
+	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back, &why),
+			 0);
+	assert_null(why);
 	assert_int_equal(back.np, 2);
 	assert_int_equal(back.p[1].nx, 5);
 	assert_int_equal(ike_prop_select(&back, IKE_PROTO_IKE, ours + 1, 1,
@@ -186,13 +219,27 @@ static void test_sa_roundtrip_and_select(void **state)
 	assert_int_equal(group, IKE_DH_CURVE25519);
 	/* Proposal numbers must count up from 1. */
 	buf[4 + 4] = 2;
-	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back),
+	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back, &why),
 			 -EBADMSG);
+	assert_string_equal(why, "proposal numbers do not count up from 1");
 	buf[4 + 4] = 1;
-	/* "More proposals" on the last one. */
+	/* "No more proposals" on the first of two. */
 	buf[4] = 0;
-	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back),
+	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back, &why),
 			 -EBADMSG);
+	assert_string_equal(why, "data after the last proposal");
+	buf[4] = IKE_PROP_MORE;
+	/* The first proposal's length runs past the payload. */
+	buf[4 + 2] = 0x01;
+	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "SA proposal length exceeds payload");
+	/* A transform length below its header. */
+	buf[4 + 2] = 0;
+	buf[4 + 8 + 3] = 4;
+	assert_int_equal(ike_sa_pl_parse(buf + 4, b.w.len - 4, &back, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "transform length below its header");
 }
 
 static void test_ts_parse_narrow(void **state)
@@ -201,6 +248,7 @@ static void test_ts_parse_narrow(void **state)
 	uint8_t buf[256], addr[16];
 	struct ike_bld b;
 	struct xfrm_addr x;
+	const char *why = NULL;
 	uint8_t plen;
 
 	(void)state;
@@ -210,7 +258,7 @@ static void test_ts_parse_narrow(void **state)
 	ike_ts_from_prefix(&o.ts[o.n++], AF_INET, addr, 25);
 	ike_bld_init(&b, buf, sizeof(buf));
 	ike_pl_ts(&b, IKE_PL_TSI, &a);
-	assert_int_equal(ike_ts_pl_parse(buf + 4, b.w.len - 4, &n), 0);
+	assert_int_equal(ike_ts_pl_parse(buf + 4, b.w.len - 4, &n, &why), 0);
 	assert_int_equal(n.n, 1);
 	assert_int_equal(ike_ts_narrow(&n, &o, &m), 0);
 	assert_int_equal(ike_ts_to_sel(&m.ts[0], &x, &plen), 0);
@@ -219,7 +267,15 @@ static void test_ts_parse_narrow(void **state)
 	assert_false(ike_ts_subset(&a, &m));
 	/* start > end is refused. */
 	buf[4 + 4 + 8] = 0xff;
-	assert_int_equal(ike_ts_pl_parse(buf + 4, b.w.len - 4, &n), -EBADMSG);
+	assert_int_equal(ike_ts_pl_parse(buf + 4, b.w.len - 4, &n, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "traffic selector range reversed");
+	/* An IPv4 selector claiming an IPv6 length. */
+	buf[4 + 4 + 8] = 203;
+	buf[4 + 4 + 3] = 40;
+	assert_int_equal(ike_ts_pl_parse(buf + 4, b.w.len - 4, &n, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "traffic selector length wrong for its type");
 	/* A range that is not a prefix cannot be a selector. */
 	a.ts[0].end[3] = 0x7e;
 	assert_int_equal(ike_ts_to_sel(&a.ts[0], &x, &plen), -EINVAL);
@@ -241,11 +297,15 @@ static void test_delete_notify_validate(void **state)
 	/* Claims 3 SPIs, carries 2. */
 	buf[7] = 3;
 	assert_int_equal(ike_pls_decode(&c, &p), -EBADMSG);
+	assert_int_equal(p.bad_type, IKE_PL_D);
+	assert_string_equal(p.why, "delete SPIs exceed the payload");
 	/* Notify with a 5-byte SPI size. */
 	ike_bld_init(&b, buf, sizeof(buf));
 	ike_pl_notify(&b, 3, spis, 5, IKE_N_REKEY_SA, NULL, 0);
 	assert_int_equal(ike_chain_parse(b.first, buf, b.w.len, &c), 0);
 	assert_int_equal(ike_pls_decode(&c, &p), -EBADMSG);
+	assert_int_equal(p.bad_type, IKE_PL_N);
+	assert_string_equal(p.why, "notify SPI size not 0, 4 or 8");
 }
 
 /* RFC 4231 test case 2 (HMAC-SHA-256), the PRF underneath prf+. */
@@ -353,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_reader_bounds),
 		cmocka_unit_test(test_writer_overflow),
 		cmocka_unit_test(test_header_and_chain),
+		cmocka_unit_test(test_header_refusals_say_why),
 		cmocka_unit_test(test_unknown_payloads),
 		cmocka_unit_test(test_sk_must_be_last),
 		cmocka_unit_test(test_duplicates_refused),
