@@ -35,6 +35,14 @@ static int st_exec(struct store *st, const char *sql, int np, const char *const 
 	return ret;
 }
 
+/* For INSERT and upserts: 0 or -errno. */
+static int st_write(struct store *st, const char *sql, int np, const char *const *params)
+{
+	int ret = st_exec(st, sql, np, params, NULL, NULL);
+
+	return ret < 0 ? ret : 0;
+}
+
 /* For UPDATE/DELETE: no row changed means no such name. */
 static int st_change(struct store *st, const char *sql, int np, const char *const *params)
 {
@@ -288,12 +296,10 @@ int store_meta_get(struct store *st, const char *name, char **value)
 int store_meta_set(struct store *st, const char *name, const char *value)
 {
 	const char *params[] = { name, value };
-	int ret;
 
-	ret = st_exec(st, "INSERT INTO meta (name, value) VALUES (?, ?) "
-			  "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-		      2, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO meta (name, value) VALUES (?, ?) "
+			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+			2, params);
 }
 
 /* ---- groups ---- */
@@ -334,14 +340,12 @@ int store_group_add(struct store *st, const struct store_group *g)
 {
 	char created[24];
 	const char *params[] = { g->name, g->ca_cert, g->ca_key, g->policy, created };
-	int ret;
 
 	if (!store_name_valid(g->name))
 		return -EINVAL;
 	snprintf(created, sizeof(created), "%" PRId64, g->created ? g->created : time_now());
-	ret = st_exec(st, "INSERT INTO groups (" GROUP_COLS ") VALUES (?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO groups (" GROUP_COLS ") VALUES (?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 /* A row into its struct: 0, -ENOMEM, or -EBADMSG with the reason in why. */
@@ -473,14 +477,12 @@ int store_user_add(struct store *st, const struct store_user *u)
 {
 	char created[24];
 	const char *params[] = { u->name, u->group, u->pwhash, u->disabled ? "1" : "0", created };
-	int ret;
 
 	if (!store_name_valid(u->name))
 		return -EINVAL;
 	snprintf(created, sizeof(created), "%" PRId64, u->created ? u->created : time_now());
-	ret = st_exec(st, "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_user_get(struct store *st, const char *name, struct store_user *u)
@@ -545,14 +547,12 @@ int store_gateway_add(struct store *st, const struct store_gateway *gw)
 {
 	char prio[16];
 	const char *params[] = { gw->name, gw->addresses, prio, gw->enabled ? "1" : "0" };
-	int ret;
 
 	if (!store_name_valid(gw->name))
 		return -EINVAL;
 	snprintf(prio, sizeof(prio), "%d", gw->priority);
-	ret = st_exec(st, "INSERT INTO gateways (" GW_COLS ") VALUES (?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO gateways (" GW_COLS ") VALUES (?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_gateway_get(struct store *st, const char *name, struct store_gateway *gw)
@@ -579,11 +579,9 @@ int store_gateway_set_enabled(struct store *st, const char *name, bool enabled)
 int store_gateway_serve(struct store *st, const char *gateway, const char *group)
 {
 	const char *params[] = { gateway, group };
-	int ret;
 
-	ret = st_exec(st, "INSERT INTO gateway_groups (gateway, group_name) VALUES (?, ?)",
-		      2, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO gateway_groups (gateway, group_name) VALUES (?, ?)",
+			2, params);
 }
 
 int store_gateway_list(struct store *st, const char *group, bool enabled_only,
@@ -677,14 +675,12 @@ int store_cert_add(struct store *st, const struct store_cert *c)
 {
 	char nb[24], na[24];
 	const char *params[] = { c->serial, c->subject, c->group, c->kind, nb, na, c->pem };
-	int ret;
 
 	snprintf(nb, sizeof(nb), "%" PRId64, c->not_before);
 	snprintf(na, sizeof(na), "%" PRId64, c->not_after);
-	ret = st_exec(st, "INSERT INTO certs (serial, subject, group_name, kind, not_before, "
-			  "not_after, pem) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO certs (serial, subject, group_name, kind, not_before, "
+			"not_after, pem) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_cert_get(struct store *st, const char *serial, struct store_cert *c)
@@ -734,12 +730,10 @@ int store_audit_add(struct store *st, const char *actor, const char *action,
 {
 	char at[24];
 	const char *params[] = { at, actor, action, detail };
-	int ret;
 
 	snprintf(at, sizeof(at), "%" PRId64, time_now());
-	ret = st_exec(st, "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-		      4, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+			4, params);
 }
 
 int store_audit_count(struct store *st, const char *action, int64_t *count)
