@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,26 @@ static int finish(struct authority *a, int err)
 	return store_tx_commit(a->st);
 }
 
+/* Ends a change begun with store_tx_begin(): if it went well its audit
+ * record (the detail from fmt) joins it and both commit, else both roll
+ * back. */
+static int finish_audited(struct authority *a, int err, const char *actor, const char *action,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int finish_audited(struct authority *a, int err, const char *actor, const char *action,
+			  const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (!err)
+		err = store_audit_add(a->st, actor, action, detail);
+	return finish(a, err);
+}
+
 int auth_init(struct authority *a, const char *actor)
 {
 	EVP_PKEY *key = NULL;
@@ -160,7 +181,6 @@ int auth_group_create(struct authority *a, const char *name, const char *key_typ
 	struct sbuf pj = { 0 };
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
-	char detail[160];
 	int err;
 
 	if (!store_name_valid(name)) {
@@ -185,10 +205,8 @@ int auth_group_create(struct authority *a, const char *name, const char *key_typ
 	if (err)
 		goto out;
 	err = store_group_add(a->st, &g);
-	snprintf(detail, sizeof(detail), "group %s created (%s root CA)", name, key_type);
-	if (!err)
-		err = store_audit_add(a->st, actor, "group-add", detail);
-	err = finish(a, err);
+	err = finish_audited(a, err, actor, "group-add",
+			      "group %s created (%s root CA)", name, key_type);
 out:
 	g.policy = NULL;
 	sbuf_free(&pj);
@@ -266,7 +284,6 @@ int auth_policy_set(struct authority *a, const char *group, const char *json,
 {
 	struct policy pol;
 	struct sbuf canon = { 0 };
-	char detail[128];
 	int err;
 
 	err = policy_parse(json, strlen(json), false, &pol, why, whylen);
@@ -278,10 +295,7 @@ int auth_policy_set(struct authority *a, const char *group, const char *json,
 	err = store_tx_begin(a->st);
 	if (!err) {
 		err = store_group_set_policy(a->st, group, canon.data);
-		snprintf(detail, sizeof(detail), "policy of group %s set", group);
-		if (!err)
-			err = store_audit_add(a->st, actor, "policy-set", detail);
-		err = finish(a, err);
+		err = finish_audited(a, err, actor, "policy-set", "policy of group %s set", group);
 	}
 	sbuf_free(&canon);
 	return err;
@@ -315,7 +329,7 @@ int auth_user_add(struct authority *a, const char *name, const char *group,
 		  const char *password, const char *actor)
 {
 	struct store_user u = { 0 };
-	char hash[PWHASH_MAX], detail[160];
+	char hash[PWHASH_MAX];
 	int err;
 
 	if (!store_name_valid(name)) {
@@ -332,16 +346,13 @@ int auth_user_add(struct authority *a, const char *name, const char *group,
 	if (err)
 		return err;
 	err = store_user_add(a->st, &u);
-	snprintf(detail, sizeof(detail), "user %s added to group %s", name, group);
-	if (!err)
-		err = store_audit_add(a->st, actor, "user-add", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "user-add", "user %s added to group %s", name, group);
 }
 
 int auth_user_passwd(struct authority *a, const char *name, const char *password,
 		     const char *actor)
 {
-	char hash[PWHASH_MAX], detail[160];
+	char hash[PWHASH_MAX];
 	int err = pwhash_hash(password, hash);
 
 	if (err)
@@ -350,25 +361,19 @@ int auth_user_passwd(struct authority *a, const char *name, const char *password
 	if (err)
 		return err;
 	err = store_user_set_pwhash(a->st, name, hash);
-	snprintf(detail, sizeof(detail), "password of user %s changed", name);
-	if (!err)
-		err = store_audit_add(a->st, actor, "user-passwd", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "user-passwd", "password of user %s changed", name);
 }
 
 int auth_user_disable(struct authority *a, const char *name, bool disabled,
 		      const char *actor)
 {
-	char detail[160];
 	int err = store_tx_begin(a->st);
 
 	if (err)
 		return err;
 	err = store_user_set_disabled(a->st, name, disabled);
-	snprintf(detail, sizeof(detail), "user %s %s", name, disabled ? "disabled" : "enabled");
-	if (!err)
-		err = store_audit_add(a->st, actor, "user-disable", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "user-disable",
+			      "user %s %s", name, disabled ? "disabled" : "enabled");
 }
 
 int auth_gateway_add(struct authority *a, const char *name, const char *addrs, int priority,
@@ -376,7 +381,6 @@ int auth_gateway_add(struct authority *a, const char *name, const char *addrs, i
 {
 	struct store_gateway gw = { 0 };
 	struct policy tmp;
-	char detail[256];
 	int err;
 
 	/* The addresses must be ones a served policy can carry. */
@@ -396,17 +400,13 @@ int auth_gateway_add(struct authority *a, const char *name, const char *addrs, i
 	err = store_gateway_add(a->st, &gw);
 	for (; !err && groups && *groups; groups++)
 		err = store_gateway_serve(a->st, name, *groups);
-	snprintf(detail, sizeof(detail), "gateway %s (%s) priority %d added", name, addrs,
-		 priority);
-	if (!err)
-		err = store_audit_add(a->st, actor, "gateway-add", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "gateway-add",
+			      "gateway %s (%s) priority %d added", name, addrs,  priority);
 }
 
 int auth_gateway_set_priority(struct authority *a, const char *name, int priority,
 			      const char *actor)
 {
-	char detail[160];
 	int err;
 
 	if (priority < 0 || priority > 65535)
@@ -415,25 +415,20 @@ int auth_gateway_set_priority(struct authority *a, const char *name, int priorit
 	if (err)
 		return err;
 	err = store_gateway_set_priority(a->st, name, priority);
-	snprintf(detail, sizeof(detail), "gateway %s priority %d", name, priority);
-	if (!err)
-		err = store_audit_add(a->st, actor, "gateway-priority", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "gateway-priority",
+			      "gateway %s priority %d", name, priority);
 }
 
 int auth_gateway_disable(struct authority *a, const char *name, bool disabled,
 			 const char *actor)
 {
-	char detail[160];
 	int err = store_tx_begin(a->st);
 
 	if (err)
 		return err;
 	err = store_gateway_set_enabled(a->st, name, !disabled);
-	snprintf(detail, sizeof(detail), "gateway %s %s", name, disabled ? "disabled" : "enabled");
-	if (!err)
-		err = store_audit_add(a->st, actor, "gateway-disable", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "gateway-disable",
+			      "gateway %s %s", name, disabled ? "disabled" : "enabled");
 }
 
 static const char *kind_name(enum ca_kind kind)
@@ -448,7 +443,6 @@ int auth_issue(struct authority *a, const char *group, EVP_PKEY *pub, const char
 	struct store_cert c = { 0 };
 	EVP_PKEY *cakey = NULL;
 	X509 *cacert = NULL, *cert = NULL;
-	char detail[256];
 	int err;
 
 	err = auth_group_load(a, group, &cacert, &cakey, NULL);
@@ -470,11 +464,8 @@ int auth_issue(struct authority *a, const char *group, EVP_PKEY *pub, const char
 	if (err)
 		goto out;
 	err = store_cert_add(a->st, &c);
-	snprintf(detail, sizeof(detail), "%s certificate %s for %s issued by group %s",
-		 kind_name(kind), c.serial, cn, group);
-	if (!err)
-		err = store_audit_add(a->st, actor, "issue", detail);
-	err = finish(a, err);
+	err = finish_audited(a, err, actor, "issue",
+			      "%s certificate %s for %s issued by group %s",  kind_name(kind), c.serial, cn, group);
 	if (!err) {
 		*out = cert;
 		cert = NULL;
@@ -489,7 +480,6 @@ out:
 
 int auth_revoke(struct authority *a, const char *serial, int reason, const char *actor)
 {
-	char detail[160];
 	int err;
 
 	if (reason < 0 || reason > 10 || reason == 7)
@@ -498,10 +488,8 @@ int auth_revoke(struct authority *a, const char *serial, int reason, const char 
 	if (err)
 		return err;
 	err = store_cert_revoke(a->st, serial, time_now(), reason);
-	snprintf(detail, sizeof(detail), "certificate %s revoked (reason %d)", serial, reason);
-	if (!err)
-		err = store_audit_add(a->st, actor, "revoke", detail);
-	return finish(a, err);
+	return finish_audited(a, err, actor, "revoke",
+			      "certificate %s revoked (reason %d)", serial, reason);
 }
 
 struct crl_ctx {

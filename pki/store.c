@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,14 @@ static int st_exec(struct store *st, const char *sql, int np, const char *const 
 		st->tx_failed = true;
 	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+/* For INSERT and upserts: 0 or -errno. */
+static int st_write(struct store *st, const char *sql, int np, const char *const *params)
+{
+	int ret = st_exec(st, sql, np, params, NULL, NULL);
+
+	return ret < 0 ? ret : 0;
 }
 
 /* For UPDATE/DELETE: no row changed means no such name. */
@@ -90,20 +99,49 @@ void store_tx_rollback(struct store *st)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/* A refused row: its reason goes to the log once, the caller gets -EBADMSG. */
+static int st_refused(int ret, const char *why)
+{
+	if (ret == -EBADMSG)
+		log_error("%s", why);
+	return ret;
+}
+
+struct int_ctx {
+	const char *col;
+	int64_t min, max, v;
+	char why[STORE_WHY_MAX];
+};
+
 static int row_int(void *ctx, int ncols, const char *const *cols)
 {
+	struct int_ctx *i = ctx;
+
 	if (ncols < 1 || !cols[0])
-		return 0;
-	*(int64_t *)ctx = strtoll(cols[0], NULL, 10);
+		return 0; /* MAX() of no rows */
+	return store_col_i64(cols[0], i->col, i->min, i->max, &i->v, i->why, sizeof(i->why));
+}
+
+/* One number in [min, max] from the first column of a query; 0 if none. */
+static int st_query_int(struct store *st, const char *sql, int np, const char *const *params,
+			const char *col, int64_t min, int64_t max, int64_t *out)
+{
+	struct int_ctx i = { .col = col, .min = min, .max = max };
+	int ret = st_exec(st, sql, np, params, row_int, &i);
+
+	if (ret < 0)
+		return st_refused(ret, i.why);
+	*out = i.v;
 	return 0;
 }
 
 int store_schema_version(struct store *st, int *version)
 {
 	int64_t v = 0;
-	int ret = st_exec(st, "SELECT MAX(version) FROM schema_version", 0, NULL, row_int, &v);
+	int ret = st_query_int(st, "SELECT MAX(version) FROM schema_version", 0, NULL,
+			       "schema_version.version", 0, INT_MAX, &v);
 
-	if (ret < 0)
+	if (ret)
 		return ret;
 	*version = (int)v;
 	return 0;
@@ -258,26 +296,28 @@ int store_meta_get(struct store *st, const char *name, char **value)
 int store_meta_set(struct store *st, const char *name, const char *value)
 {
 	const char *params[] = { name, value };
-	int ret;
 
-	ret = st_exec(st, "INSERT INTO meta (name, value) VALUES (?, ?) "
-			  "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-		      2, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO meta (name, value) VALUES (?, ?) "
+			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+			2, params);
 }
 
 /* ---- groups ---- */
 
 #define GROUP_COLS "name, ca_cert, ca_key, policy, created"
 
-static int group_from_row(struct store_group *g, const char *const *cols)
+static int conv_group(void *obj, const char *const *cols, char *why, size_t whylen)
 {
+	struct store_group *g = obj;
+
 	memset(g, 0, sizeof(*g));
+	if (store_col_i64(cols[4], "groups.created", INT64_MIN, INT64_MAX, &g->created, why,
+			  whylen))
+		return -EBADMSG;
 	copy_name(g->name, cols[0]);
 	g->ca_cert = dup_or_null(cols[1]);
 	g->ca_key = dup_or_null(cols[2]);
 	g->policy = dup_or_null(cols[3]);
-	g->created = cols[4] ? strtoll(cols[4], NULL, 10) : 0;
 	if (!g->ca_cert || !g->ca_key || !g->policy) {
 		store_group_free(g);
 		return -ENOMEM;
@@ -300,20 +340,22 @@ int store_group_add(struct store *st, const struct store_group *g)
 {
 	char created[24];
 	const char *params[] = { g->name, g->ca_cert, g->ca_key, g->policy, created };
-	int ret;
 
 	if (!store_name_valid(g->name))
 		return -EINVAL;
 	snprintf(created, sizeof(created), "%" PRId64, g->created ? g->created : time_now());
-	ret = st_exec(st, "INSERT INTO groups (" GROUP_COLS ") VALUES (?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO groups (" GROUP_COLS ") VALUES (?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
+
+/* A row into its struct: 0, -ENOMEM, or -EBADMSG with the reason in why. */
+typedef int (*conv_fn)(void *obj, const char *const *cols, char *why, size_t whylen);
 
 struct one_ctx {
 	void *obj;
 	int found;
-	int (*conv)(void *obj, const char *const *cols);
+	conv_fn conv;
+	char why[STORE_WHY_MAX];
 };
 
 static int row_one(void *ctx, int ncols, const char *const *cols)
@@ -323,24 +365,19 @@ static int row_one(void *ctx, int ncols, const char *const *cols)
 	(void)ncols;
 	if (o->found++)
 		return -EIO; /* a primary key lookup with two rows */
-	return o->conv(o->obj, cols);
+	return o->conv(o->obj, cols, o->why, sizeof(o->why));
 }
 
-static int get_one(struct store *st, const char *sql, const char *key,
-		   int (*conv)(void *, const char *const *), void *obj)
+static int get_one(struct store *st, const char *sql, const char *key, conv_fn conv,
+		   void *obj)
 {
 	struct one_ctx o = { .obj = obj, .conv = conv };
 	const char *params[] = { key };
 	int ret = st_exec(st, sql, 1, params, row_one, &o);
 
 	if (ret < 0)
-		return ret;
+		return st_refused(ret, o.why);
 	return o.found ? 0 : -ENOENT;
-}
-
-static int conv_group(void *obj, const char *const *cols)
-{
-	return group_from_row(obj, cols);
 }
 
 int store_group_get(struct store *st, const char *name, struct store_group *g)
@@ -357,7 +394,7 @@ int store_group_set_policy(struct store *st, const char *name, const char *polic
 }
 
 struct list_ctx {
-	int (*conv)(void *obj, const char *const *cols);
+	conv_fn conv;
 	void (*release)(void *obj);
 	int (*fn)(void *ctx, const void *obj);
 	void *ctx;
@@ -367,6 +404,7 @@ struct list_ctx {
 		struct store_gateway gw;
 		struct store_cert c;
 	} obj;
+	char why[STORE_WHY_MAX];
 };
 
 static int row_list(void *ctx, int ncols, const char *const *cols)
@@ -375,7 +413,7 @@ static int row_list(void *ctx, int ncols, const char *const *cols)
 	int ret;
 
 	(void)ncols;
-	ret = l->conv(&l->obj, cols);
+	ret = l->conv(&l->obj, cols, l->why, sizeof(l->why));
 	if (ret)
 		return ret;
 	ret = l->fn(l->ctx, &l->obj);
@@ -388,7 +426,7 @@ static int list_rows(struct store *st, const char *sql, int np, const char *cons
 {
 	int ret = st_exec(st, sql, np, params, row_list, l);
 
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? st_refused(ret, l->why) : 0;
 }
 
 static void release_group(void *obj)
@@ -409,16 +447,18 @@ int store_group_list(struct store *st, int (*fn)(void *ctx, const struct store_g
 
 #define USER_COLS "name, group_name, pwhash, disabled, created"
 
-static int conv_user(void *obj, const char *const *cols)
+static int conv_user(void *obj, const char *const *cols, char *why, size_t whylen)
 {
 	struct store_user *u = obj;
 
 	memset(u, 0, sizeof(*u));
+	if (store_col_bool(cols[3], "users.disabled", &u->disabled, why, whylen) ||
+	    store_col_i64(cols[4], "users.created", INT64_MIN, INT64_MAX, &u->created, why,
+			  whylen))
+		return -EBADMSG;
 	copy_name(u->name, cols[0]);
 	copy_name(u->group, cols[1]);
 	u->pwhash = dup_or_null(cols[2]);
-	u->disabled = cols[3] && strcmp(cols[3], "0");
-	u->created = cols[4] ? strtoll(cols[4], NULL, 10) : 0;
 	return u->pwhash ? 0 : -ENOMEM;
 }
 
@@ -437,14 +477,12 @@ int store_user_add(struct store *st, const struct store_user *u)
 {
 	char created[24];
 	const char *params[] = { u->name, u->group, u->pwhash, u->disabled ? "1" : "0", created };
-	int ret;
 
 	if (!store_name_valid(u->name))
 		return -EINVAL;
 	snprintf(created, sizeof(created), "%" PRId64, u->created ? u->created : time_now());
-	ret = st_exec(st, "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_user_get(struct store *st, const char *name, struct store_user *u)
@@ -479,15 +517,18 @@ int store_user_list(struct store *st, int (*fn)(void *ctx, const struct store_us
 
 #define GW_COLS "name, addresses, priority, enabled"
 
-static int conv_gw(void *obj, const char *const *cols)
+static int conv_gw(void *obj, const char *const *cols, char *why, size_t whylen)
 {
 	struct store_gateway *gw = obj;
 
 	memset(gw, 0, sizeof(*gw));
+	/* Any int the store was given; the authority keeps it to 0-65535. */
+	if (store_col_int(cols[2], "gateways.priority", INT_MIN, INT_MAX, &gw->priority, why,
+			  whylen) ||
+	    store_col_bool(cols[3], "gateways.enabled", &gw->enabled, why, whylen))
+		return -EBADMSG;
 	copy_name(gw->name, cols[0]);
 	gw->addresses = dup_or_null(cols[1]);
-	gw->priority = cols[2] ? atoi(cols[2]) : 0;
-	gw->enabled = cols[3] && strcmp(cols[3], "0");
 	return gw->addresses ? 0 : -ENOMEM;
 }
 
@@ -506,14 +547,12 @@ int store_gateway_add(struct store *st, const struct store_gateway *gw)
 {
 	char prio[16];
 	const char *params[] = { gw->name, gw->addresses, prio, gw->enabled ? "1" : "0" };
-	int ret;
 
 	if (!store_name_valid(gw->name))
 		return -EINVAL;
 	snprintf(prio, sizeof(prio), "%d", gw->priority);
-	ret = st_exec(st, "INSERT INTO gateways (" GW_COLS ") VALUES (?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO gateways (" GW_COLS ") VALUES (?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_gateway_get(struct store *st, const char *name, struct store_gateway *gw)
@@ -540,11 +579,9 @@ int store_gateway_set_enabled(struct store *st, const char *name, bool enabled)
 int store_gateway_serve(struct store *st, const char *gateway, const char *group)
 {
 	const char *params[] = { gateway, group };
-	int ret;
 
-	ret = st_exec(st, "INSERT INTO gateway_groups (gateway, group_name) VALUES (?, ?)",
-		      2, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO gateway_groups (gateway, group_name) VALUES (?, ?)",
+			2, params);
 }
 
 int store_gateway_list(struct store *st, const char *group, bool enabled_only,
@@ -599,19 +636,26 @@ int store_gateway_groups(struct store *st, const char *gateway,
 #define CERT_COLS "serial, subject, group_name, kind, not_before, not_after, revoked_at, " \
 		  "reason, pem"
 
-static int conv_cert(void *obj, const char *const *cols)
+static int conv_cert(void *obj, const char *const *cols, char *why, size_t whylen)
 {
 	struct store_cert *c = obj;
 
 	memset(c, 0, sizeof(*c));
+	/* Times may be negative (before 1970); revoked_at and reason are NULL
+	 * until the certificate is revoked. */
+	if (store_col_i64(cols[4], "certs.not_before", INT64_MIN, INT64_MAX, &c->not_before,
+			  why, whylen) ||
+	    store_col_i64(cols[5], "certs.not_after", INT64_MIN, INT64_MAX, &c->not_after, why,
+			  whylen) ||
+	    (cols[6] && store_col_i64(cols[6], "certs.revoked_at", INT64_MIN, INT64_MAX,
+				      &c->revoked_at, why, whylen)) ||
+	    (cols[7] && store_col_int(cols[7], "certs.reason", 0, STORE_REASON_MAX, &c->reason,
+				      why, whylen)))
+		return -EBADMSG;
 	snprintf(c->serial, sizeof(c->serial), "%s", cols[0]);
 	snprintf(c->subject, sizeof(c->subject), "%s", cols[1]);
 	copy_name(c->group, cols[2]);
 	snprintf(c->kind, sizeof(c->kind), "%s", cols[3]);
-	c->not_before = strtoll(cols[4], NULL, 10);
-	c->not_after = strtoll(cols[5], NULL, 10);
-	c->revoked_at = cols[6] ? strtoll(cols[6], NULL, 10) : 0;
-	c->reason = cols[7] ? atoi(cols[7]) : 0;
 	c->pem = dup_or_null(cols[8]);
 	return c->pem ? 0 : -ENOMEM;
 }
@@ -631,14 +675,12 @@ int store_cert_add(struct store *st, const struct store_cert *c)
 {
 	char nb[24], na[24];
 	const char *params[] = { c->serial, c->subject, c->group, c->kind, nb, na, c->pem };
-	int ret;
 
 	snprintf(nb, sizeof(nb), "%" PRId64, c->not_before);
 	snprintf(na, sizeof(na), "%" PRId64, c->not_after);
-	ret = st_exec(st, "INSERT INTO certs (serial, subject, group_name, kind, not_before, "
-			  "not_after, pem) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		      NPARAMS(params), params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO certs (serial, subject, group_name, kind, not_before, "
+			"not_after, pem) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			NPARAMS(params), params);
 }
 
 int store_cert_get(struct store *st, const char *serial, struct store_cert *c)
@@ -652,6 +694,8 @@ int store_cert_revoke(struct store *st, const char *serial, int64_t at, int reas
 	char t[24], r[16];
 	const char *params[] = { t, r, serial };
 
+	if (reason < 0 || reason > STORE_REASON_MAX)
+		return -EINVAL; /* what conv_cert would refuse to read back */
 	snprintf(t, sizeof(t), "%" PRId64, at);
 	snprintf(r, sizeof(r), "%d", reason);
 	/* Revoking twice keeps the first time and reason. */
@@ -686,47 +730,48 @@ int store_audit_add(struct store *st, const char *actor, const char *action,
 {
 	char at[24];
 	const char *params[] = { at, actor, action, detail };
-	int ret;
 
 	snprintf(at, sizeof(at), "%" PRId64, time_now());
-	ret = st_exec(st, "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-		      4, params, NULL, NULL);
-	return ret < 0 ? ret : 0;
+	return st_write(st, "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+			4, params);
 }
 
 int store_audit_count(struct store *st, const char *action, int64_t *count)
 {
 	const char *params[] = { action };
-	int ret;
 
 	*count = 0;
-	ret = st_exec(st, "SELECT COUNT(*) FROM audit WHERE action = ?", 1, params, row_int,
-		      count);
-	return ret < 0 ? ret : 0;
+	return st_query_int(st, "SELECT COUNT(*) FROM audit WHERE action = ?", 1, params,
+			    "COUNT(*) of audit", 0, INT64_MAX, count);
 }
 
 struct audit_ctx {
 	int (*fn)(void *ctx, int64_t at, const char *actor, const char *action,
 		  const char *detail);
 	void *ctx;
+	char why[STORE_WHY_MAX];
 };
 
 static int row_audit(void *ctx, int ncols, const char *const *cols)
 {
 	struct audit_ctx *a = ctx;
+	int64_t at;
 
 	(void)ncols;
-	return a->fn(a->ctx, strtoll(cols[0], NULL, 10), cols[1], cols[2], cols[3]);
+	if (store_col_i64(cols[0], "audit.at", INT64_MIN, INT64_MAX, &at, a->why,
+			  sizeof(a->why)))
+		return -EBADMSG;
+	return a->fn(a->ctx, at, cols[1], cols[2], cols[3]);
 }
 
 int store_audit_list(struct store *st, int (*fn)(void *ctx, int64_t at, const char *actor,
 						 const char *action, const char *detail),
 		     void *ctx)
 {
-	struct audit_ctx a = { fn, ctx };
+	struct audit_ctx a = { .fn = fn, .ctx = ctx };
 	int ret;
 
 	ret = st_exec(st, "SELECT at, actor, action, detail FROM audit ORDER BY id", 0, NULL,
 		      row_audit, &a);
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? st_refused(ret, a.why) : 0;
 }

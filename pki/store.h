@@ -3,7 +3,9 @@
  * The pki store: groups, users, gateways, certificates and the audit log.
  * One interface, two backends (SQLite, PostgreSQL). Every function returns
  * 0 or -errno: -ENOENT (no such row), -EEXIST (duplicate name/serial),
- * -EAGAIN (database unreachable: callers answer 503), -EIO (other failure).
+ * -EAGAIN (database unreachable: callers answer 503), -EBADMSG (a stored
+ * value is malformed; the reason, naming the column, is logged), -EIO
+ * (other failure).
  * A multi-step change runs between store_tx_begin() and store_tx_commit();
  * store_tx_rollback() undoes all of it. The store is safe to share between
  * threads: a transaction holds the store's lock until it ends.
@@ -15,6 +17,7 @@
 #include <stdint.h>
 
 #define STORE_NAME_MAX 64
+#define STORE_REASON_MAX 10	/* aACompromise, the last RFC 5280 CRLReason */
 
 struct store;
 
@@ -49,7 +52,7 @@ struct store_cert {
 	int64_t not_before;
 	int64_t not_after;
 	int64_t revoked_at;	/* 0 when not revoked */
-	int reason;		/* RFC 5280 CRLReason */
+	int reason;		/* RFC 5280 CRLReason, 0 to STORE_REASON_MAX */
 	char *pem;
 };
 

@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Called once per result row; values are text, NULL for SQL NULL.
  * A non-zero return stops the query and is returned by exec. */
@@ -32,6 +34,20 @@ struct store_migration {
 extern const struct store_migration store_migrations[];
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
+
+/*
+ * A stored column's text as a number in [min, max] (store_col.c): 0, or
+ * -EBADMSG with why naming the column and quoting the value. NULL is
+ * refused; a caller whose column may be NULL decides what that means.
+ * Booleans are stored as 0 or 1, nothing else.
+ */
+#define STORE_WHY_MAX 200
+
+int store_col_i64(const char *val, const char *col, int64_t min, int64_t max, int64_t *out,
+		  char *why, size_t whylen);
+int store_col_int(const char *val, const char *col, int min, int max, int *out, char *why,
+		  size_t whylen);
+int store_col_bool(const char *val, const char *col, bool *out, char *why, size_t whylen);
 
 struct store {
 	const struct store_backend *be;

@@ -2,10 +2,12 @@
 /* PostgreSQL backend (libpq), for gateways that share one database. */
 #include "store_impl.h"
 #include "lib/log.h"
+#include "lib/num.h"
 #include "util.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,23 @@ static bool pg_reconnect(struct pg *pg)
 	return PQstatus(pg->conn) == CONNECTION_OK;
 }
 
+/* Rows a command changed: "" for one that changes none (BEGIN, SET). */
+static int pg_changed(PGresult *res)
+{
+	const char *n = PQcmdTuples(res);
+	uint32_t v;
+	int err;
+
+	if (!*n)
+		return 0;
+	err = num_parse_u32(n, 0, INT32_MAX, &v);
+	if (err) {
+		log_error("postgresql: rows changed '%s' is %s", n, num_strerror(err));
+		return -EIO;
+	}
+	return (int)v;
+}
+
 static int pg_exec(void *p, const char *sql, int nparams, const char *const *params,
 		   store_row_fn fn, void *ctx)
 {
@@ -119,7 +138,7 @@ again:
 			ret = PQntuples(res);
 		break;
 	case PGRES_COMMAND_OK:
-		ret = atoi(PQcmdTuples(res));
+		ret = pg_changed(res);
 		break;
 	default:
 		ret = pg_errno(pg, res);

@@ -106,7 +106,9 @@ static int set_name_cn(X509_NAME *name, const char *cn)
 					  -1, -1, 0) ? 0 : -EINVAL;
 }
 
-static int cert_base(X509 *cert, const char *cn, int days, int64_t *nb)
+/* Subject, version, serial, validity, issuer name and key of a new
+ * certificate: what a root and a leaf have in common. */
+static int cert_fill(X509 *cert, const char *cn, int days, X509 *issuer, EVP_PKEY *pub)
 {
 	X509_NAME *name = X509_NAME_new();
 	int err;
@@ -128,23 +130,35 @@ static int cert_base(X509 *cert, const char *cn, int days, int64_t *nb)
 	if (!X509_gmtime_adj(X509_getm_notBefore(cert), -60) ||
 	    !X509_time_adj_ex(X509_getm_notAfter(cert), days, 0, NULL))
 		return -EIO;
-	*nb = time_now() - 60;
+	if (!X509_set_issuer_name(cert, X509_get_subject_name(issuer ? issuer : cert)))
+		return -ENOMEM;
+	if (!X509_set_pubkey(cert, pub))
+		return -EIO;
+	return 0;
+}
+
+/* A new certificate issued by issuer (NULL: by itself) to pub. */
+static int cert_new(const char *cn, int days, X509 *issuer, EVP_PKEY *pub, X509 **out)
+{
+	X509 *cert = X509_new();
+	int err;
+
+	if (!cert)
+		return -ENOMEM;
+	err = cert_fill(cert, cn, days, issuer, pub);
+	if (err) {
+		X509_free(cert);
+		return err;
+	}
+	*out = cert;
 	return 0;
 }
 
 int ca_root_create(EVP_PKEY *key, const char *cn, int days, X509 **out)
 {
-	X509 *cert = X509_new();
-	int64_t nb;
-	int err;
+	X509 *cert = NULL;
+	int err = cert_new(cn, days, NULL, key, &cert);
 
-	if (!cert)
-		return -ENOMEM;
-	err = cert_base(cert, cn, days, &nb);
-	if (!err && !X509_set_issuer_name(cert, X509_get_subject_name(cert)))
-		err = -ENOMEM;
-	if (!err && !X509_set_pubkey(cert, key))
-		err = -EIO;
 	if (!err)
 		err = add_ext(cert, cert, NID_basic_constraints, "critical,CA:TRUE");
 	if (!err)
@@ -425,21 +439,12 @@ static int add_sans(X509 *cert, X509 *issuer, const char *const *sans)
 int ca_issue(X509 *cacert, EVP_PKEY *cakey, EVP_PKEY *pub, const char *cn, int days,
 	     enum ca_kind kind, const char *const *sans, X509 **out)
 {
-	X509 *cert = X509_new();
-	int64_t nb;
+	X509 *cert = NULL;
 	int err;
 
-	if (!cert)
-		return -ENOMEM;
-	if (days <= 0 || days > 3650) {
-		X509_free(cert);
+	if (days <= 0 || days > 3650)
 		return -EINVAL;
-	}
-	err = cert_base(cert, cn, days, &nb);
-	if (!err && !X509_set_issuer_name(cert, X509_get_subject_name(cacert)))
-		err = -ENOMEM;
-	if (!err && !X509_set_pubkey(cert, pub))
-		err = -EIO;
+	err = cert_new(cn, days, cacert, pub, &cert);
 	if (!err)
 		err = add_ext(cert, cacert, NID_basic_constraints, "critical,CA:FALSE");
 	if (!err)

@@ -142,17 +142,29 @@ static int parse_fields(const char *p, const char *end, struct http_msg *m, bool
 	return 0;
 }
 
+/* Where a message's head ends (len) and its first line (eol). */
+static int head_start(const char *buf, size_t n, struct http_msg *m, size_t *len,
+		      const char **eol, char *why, size_t whylen)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	err = head_end(buf, n, len, why, whylen);
+	if (err)
+		return err;
+	*eol = memmem(buf, *len, "\r\n", 2);
+	return 0;
+}
+
 int http_req_parse(const char *buf, size_t n, struct http_msg *m, char *why, size_t whylen)
 {
 	const char *sp1, *sp2, *eol, *c;
 	size_t len;
 	int err;
 
-	memset(m, 0, sizeof(*m));
-	err = head_end(buf, n, &len, why, whylen);
+	err = head_start(buf, n, m, &len, &eol, why, whylen);
 	if (err)
 		return err;
-	eol = memmem(buf, len, "\r\n", 2);
 	sp1 = memchr(buf, ' ', (size_t)(eol - buf));
 	if (!sp1 || sp1 == buf || (size_t)(sp1 - buf) >= sizeof(m->method))
 		return why_set(why, whylen, -EINVAL, "malformed request line");
@@ -189,11 +201,9 @@ int http_resp_parse(const char *buf, size_t n, struct http_msg *m, char *why, si
 	size_t len;
 	int err;
 
-	memset(m, 0, sizeof(*m));
-	err = head_end(buf, n, &len, why, whylen);
+	err = head_start(buf, n, m, &len, &eol, why, whylen);
 	if (err)
 		return err;
-	eol = memmem(buf, len, "\r\n", 2);
 	if (eol - buf < 12 || (memcmp(buf, "HTTP/1.1 ", 9) && memcmp(buf, "HTTP/1.0 ", 9)) ||
 	    buf[9] < '1' || buf[9] > '5' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' ||
 	    buf[11] > '9' || (eol - buf > 12 && buf[12] != ' '))

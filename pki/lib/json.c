@@ -182,28 +182,38 @@ const struct json *json_get(const struct json *obj, const char *key)
 	return NULL;
 }
 
-int json_get_str(const struct json *obj, const char *key, const char **out)
+/* The member key of obj if it has the type: 0, -ENOENT or -EINVAL. */
+static int json_get_typed(const struct json *obj, const char *key, int type,
+			  const struct json **out)
 {
 	const struct json *v = json_get(obj, key);
 
 	if (!v)
 		return -ENOENT;
-	if (v->type != JV_STR)
+	if ((int)v->type != type)
 		return -EINVAL;
-	*out = v->str;
+	*out = v;
 	return 0;
+}
+
+int json_get_str(const struct json *obj, const char *key, const char **out)
+{
+	const struct json *v;
+	int err = json_get_typed(obj, key, JV_STR, &v);
+
+	if (!err)
+		*out = v->str;
+	return err;
 }
 
 int json_get_int(const struct json *obj, const char *key, int64_t *out)
 {
-	const struct json *v = json_get(obj, key);
+	const struct json *v;
+	int err = json_get_typed(obj, key, JV_INT, &v);
 
-	if (!v)
-		return -ENOENT;
-	if (v->type != JV_INT)
-		return -EINVAL;
-	*out = v->i;
-	return 0;
+	if (!err)
+		*out = v->i;
+	return err;
 }
 
 int json_check_keys(const struct json *obj, const char *const *allowed, const char **bad)

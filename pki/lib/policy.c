@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "policy.h"
 #include "json.h"
+#include "lib/num.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +88,9 @@ static bool cidr_valid(const char *s)
 	char addr[50];
 	const char *slash = strchr(s, '/');
 	unsigned char tmp[16];
-	char *end;
-	long len;
-	int max;
+	size_t digits;
+	uint32_t len;
+	uint32_t max;
 
 	if (!slash || (size_t)(slash - s) >= sizeof(addr))
 		return false;
@@ -100,10 +102,11 @@ static bool cidr_valid(const char *s)
 		max = 128;
 	else
 		return false;
-	if (slash[1] < '0' || slash[1] > '9')
+	/* Up to three decimal digits: lib/num.h alone would also take "0x". */
+	digits = strspn(slash + 1, "0123456789");
+	if (!digits || digits > 3 || slash[1 + digits])
 		return false;
-	len = strtol(slash + 1, &end, 10);
-	return !*end && len >= 0 && len <= max && strlen(slash + 1) <= 3;
+	return !num_parse_u32(slash + 1, 0, max, &len);
 }
 
 static int get_int(const struct json *o, const char *k, int lo, int hi, int *out, char *why,

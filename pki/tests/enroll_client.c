@@ -9,12 +9,14 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "enroll_client.h"
+#include "lib/num.h"
 #include "util.h"
 
 struct job {
@@ -23,6 +25,21 @@ struct job {
 	int id, rounds, ok, failed;
 	double sum_total, sum_start, sum_csr, sum_policy, sum_store, max_total;
 };
+
+/* A strict number argument; the bad value is quoted. 0 or -EINVAL. */
+static int arg_num(const char *what, const char *s, uint32_t min, uint32_t max, int *out)
+{
+	uint32_t v;
+	int err = num_parse_u32(s, min, max, &v);
+
+	if (err) {
+		fprintf(stderr, "enroll_client: invalid %s '%s' (%s, want %u-%u)\n", what, s,
+			num_strerror(err), min, max);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
+}
 
 static void *run(void *arg)
 {
@@ -57,7 +74,7 @@ int main(int argc, char **argv)
 	struct job *jobs;
 	pthread_t *th;
 	double t0, el, sum = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, mx = 0;
-	int clients = 1, rounds = 1, i, ok = 0, failed = 0;
+	int clients = 1, rounds = 1, port, i, ok = 0, failed = 0;
 	bool renewed;
 
 	if (argc == 3 && !strcmp(argv[1], "--renew")) {
@@ -72,10 +89,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: enroll_client HOST PORT PIN USER PASSWORD DIR [CLIENTS ROUNDS]\n");
 		return 2;
 	}
-	if (argc == 9) {
-		clients = atoi(argv[7]);
-		rounds = atoi(argv[8]);
-	}
+	if (arg_num("PORT", argv[2], 1, 65535, &port) ||
+	    (argc == 9 && (arg_num("CLIENTS", argv[7], 1, 10000, &clients) ||
+			   arg_num("ROUNDS", argv[8], 1, 100000, &rounds))))
+		return 2;
 	jobs = calloc((size_t)clients, sizeof(*jobs));
 	th = calloc((size_t)clients, sizeof(*th));
 	if (!jobs || !th)
@@ -84,7 +101,7 @@ int main(int argc, char **argv)
 		mkdir(argv[6], 0700);
 	t0 = time_mono();
 	for (i = 0; i < clients; i++) {
-		jobs[i].cfg = (struct enroll_cfg){ .host = argv[1], .port = atoi(argv[2]),
+		jobs[i].cfg = (struct enroll_cfg){ .host = argv[1], .port = port,
 						   .pin_sha256 = argv[3], .user = argv[4],
 						   .password = argv[5], .timeout = 60 };
 		jobs[i].base = argv[6];

@@ -100,23 +100,26 @@ static void parses_status_line(void **state)
 /* Retry-After is read within its value: the head need not end in a NUL. */
 static void retry_after_bounded(void **state)
 {
-	static const char *const cases[][2] = {
-		{ "HTTP/1.1 503 X\r\nRetry-After: 12\r\n\r\n", "12" },
-		{ "HTTP/1.1 503 X\r\nRetry-After: 99999999999\r\n\r\n", "86400" },
-		{ "HTTP/1.1 503 X\r\nRetry-After: Wed, 21 Oct 2026\r\n\r\n", "0" },
+	static const struct {
+		const char *head;
+		int retry_after;
+	} cases[] = {
+		{ "HTTP/1.1 503 X\r\nRetry-After: 12\r\n\r\n", 12 },
+		{ "HTTP/1.1 503 X\r\nRetry-After: 99999999999\r\n\r\n", 86400 },
+		{ "HTTP/1.1 503 X\r\nRetry-After: Wed, 21 Oct 2026\r\n\r\n", 0 },
 	};
 	struct http_msg m;
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		size_t n = strlen(cases[i][0]);
+		size_t n = strlen(cases[i].head);
 		char *exact = malloc(n);
 
 		assert_non_null(exact);
-		memcpy(exact, cases[i][0], n);	/* no terminator */
+		memcpy(exact, cases[i].head, n);	/* no terminator */
 		assert_int_equal(http_resp_parse(exact, n, &m, NULL, 0), 0);
-		assert_int_equal(m.retry_after, atoi(cases[i][1]));
+		assert_int_equal(m.retry_after, cases[i].retry_after);
 		free(exact);
 	}
 }

@@ -5,6 +5,7 @@
  * PostgreSQL server it starts for the purpose.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "store.h"
+#include "store_impl.h"
 #include "lib/log.h"
 #include "util.h"
 
@@ -276,6 +280,114 @@ static void concurrent_transactions_all_land(void **state)
 	assert_int_equal(audits, 100);
 }
 
+/* Writes behind the store's back, as a hand edit would. */
+static void poke(const char *sql)
+{
+	const char *uri = getenv("PKI_STORE_URI");
+	sqlite3 *db;
+
+	if (uri) {
+		PGconn *pg = PQconnectdb(uri);
+		PGresult *res = PQexec(pg, sql);
+
+		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void malformed_stored_number_is_refused(void **state)
+{
+	struct store_group g = group("g8");
+	struct store_cert c = { .serial = "00c0", .subject = "frank", .group = "g8",
+				.kind = "client", .not_before = 1, .not_after = 2, .pem = "PEM" };
+	struct store_gateway gw = { .name = "gwc", .addresses = "192.0.2.3", .priority = 1,
+				    .enabled = true };
+	struct store_gateway gwo;
+	struct store_cert out;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(store_group_add(st, &g), 0);
+	assert_int_equal(store_cert_add(st, &c), 0);
+	assert_int_equal(store_gateway_add(st, &gw), 0);
+	if (path[0]) {
+		/* Only SQLite keeps text in a BIGINT column. */
+		poke("UPDATE certs SET not_after = '12x' WHERE serial = '00c0'");
+		assert_int_equal(store_cert_get(st, "00c0", &out), -EBADMSG);
+		assert_int_equal(store_cert_list(st, "g8", false, count_cert, &n), -EBADMSG);
+		assert_int_equal(n, 0);
+		poke("UPDATE certs SET not_after = 2 WHERE serial = '00c0'");
+		poke("UPDATE gateways SET priority = '' WHERE name = 'gwc'");
+		assert_int_equal(store_gateway_get(st, "gwc", &gwo), -EBADMSG);
+		poke("UPDATE gateways SET priority = 1 WHERE name = 'gwc'");
+	}
+	poke("UPDATE certs SET reason = 99 WHERE serial = '00c0'");
+	assert_int_equal(store_cert_get(st, "00c0", &out), -EBADMSG);
+	assert_int_equal(store_cert_list(st, "g8", false, count_cert, &n), -EBADMSG);
+	poke("UPDATE gateways SET enabled = 2 WHERE name = 'gwc'");
+	assert_int_equal(store_gateway_get(st, "gwc", &gwo), -EBADMSG);
+	poke("UPDATE certs SET reason = NULL WHERE serial = '00c0'");
+	poke("UPDATE gateways SET enabled = 1 WHERE name = 'gwc'");
+	assert_int_equal(store_cert_get(st, "00c0", &out), 0);
+	assert_int_equal(out.not_after, 2);
+	store_cert_free(&out);
+	assert_int_equal(store_gateway_get(st, "gwc", &gwo), 0);
+	store_gateway_free(&gwo);
+}
+
+static void stored_number_reason_quotes_column_and_value(void **state)
+{
+	char why[STORE_WHY_MAX] = "";
+	int64_t v;
+	int i;
+
+	(void)state;
+	assert_int_equal(store_col_i64("12x", "certs.not_after", INT64_MIN, INT64_MAX, &v, why,
+				       sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "certs.not_after"));
+	assert_non_null(strstr(why, "'12x'"));
+	assert_int_equal(store_col_int("70000", "gateways.priority", 0, 65535, &i, why,
+				       sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "out of range"));
+	assert_int_equal(store_col_i64(NULL, "groups.created", 0, 1, &v, why, sizeof(why)),
+			 -EBADMSG);
+	assert_int_equal(store_col_i64("-", "audit.at", INT64_MIN, INT64_MAX, &v, why,
+				       sizeof(why)), -EBADMSG);
+}
+
+static void stored_times_and_priorities_may_be_negative(void **state)
+{
+	char why[STORE_WHY_MAX];
+	int64_t v;
+	int i;
+
+	(void)state;
+	assert_int_equal(store_col_i64("-86400", "certs.not_before", INT64_MIN, INT64_MAX, &v,
+				       why, sizeof(why)), 0);
+	assert_int_equal(v, -86400);
+	assert_int_equal(store_col_i64("-9223372036854775808", "audit.at", INT64_MIN,
+				       INT64_MAX, &v, why, sizeof(why)), 0);
+	assert_true(v == INT64_MIN);
+	assert_int_equal(store_col_int("-3", "gateways.priority", INT_MIN, INT_MAX, &i, why,
+				       sizeof(why)), 0);
+	assert_int_equal(i, -3);
+	assert_int_equal(store_col_i64("-1", "COUNT(*) of audit", 0, INT64_MAX, &v, why,
+				       sizeof(why)), -EBADMSG);
+}
+
+static void revocation_reason_outside_rfc5280_is_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(store_cert_revoke(st, "00ab", 1, STORE_REASON_MAX + 1), -EINVAL);
+	assert_int_equal(store_cert_revoke(st, "00ab", 1, -1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +400,10 @@ int main(void)
 		cmocka_unit_test(failed_step_fails_the_commit),
 		cmocka_unit_test(meta_upserts),
 		cmocka_unit_test(concurrent_transactions_all_land),
+		cmocka_unit_test(malformed_stored_number_is_refused),
+		cmocka_unit_test(stored_number_reason_quotes_column_and_value),
+		cmocka_unit_test(stored_times_and_priorities_may_be_negative),
+		cmocka_unit_test(revocation_reason_outside_rfc5280_is_refused),
 	};
 
 	log_set_level(LOG_LEVEL_NONE);
