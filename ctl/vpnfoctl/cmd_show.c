@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netlink/attr.h>
 #include <netlink/netlink.h>
 
 #include "commands.h"
@@ -17,13 +16,14 @@
 static int peers_fetch(struct vnl_client *c, const char *tunnel,
 		       struct peer_list *peers)
 {
+	struct vnl_names n = { .tunnel = tunnel };
 	struct nl_msg *msg;
 	int ret;
 
 	ret = vnl_msg_new(VPNFO_CMD_PEER_GET, NLM_F_DUMP, &msg);
 	if (ret)
 		return ret;
-	if (nla_put_string(msg, VPNFO_A_TUNNEL, tunnel)) {
+	if (vnl_names_put(msg, &n)) {
 		vnl_msg_free(msg);
 		return -EMSGSIZE;
 	}

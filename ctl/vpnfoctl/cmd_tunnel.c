@@ -89,19 +89,19 @@ int tunnel_set_build(struct nl_msg *msg, int argc, char **argv)
 
 static int tunnel_name_build(struct nl_msg *msg, int argc, char **argv)
 {
-	const char *name;
+	struct vnl_names n = { 0 };
 
 	if (argc < 1) {
 		log_error("missing tunnel NAME");
 		return -EINVAL;
 	}
-	if (name_arg(argv[0], "tunnel name", &name))
+	if (name_arg(argv[0], "tunnel name", &n.tunnel))
 		return -EINVAL;
 	if (argc > 1) {
 		log_error("unknown argument '%s'", argv[1]);
 		return -EINVAL;
 	}
-	return vnl_names_put(msg, name, NULL);
+	return vnl_names_put(msg, &n);
 }
 
 static int tunnel_show(int argc, char **argv)
