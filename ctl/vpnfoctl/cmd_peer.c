@@ -132,27 +132,14 @@ static int peer_show_build(struct nl_msg *msg, int argc, char **argv)
 static int peer_show(int argc, char **argv)
 {
 	struct peer_list list = { 0 };
-	unsigned int i;
-	struct json j;
 	int ret;
 
 	/* The dump of one tunnel's peers carries TUNNEL in its request. */
 	ret = request_exec(VPNFO_CMD_PEER_GET, argc >= 2 ? 0 : NLM_F_DUMP,
 			peer_show_build, argc, argv, vnl_peer_collect, &list,
 			"peer show");
-	if (ret)
-		goto cleanup;
-	if (output_json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j, NULL);
-		for (i = 0; i < list.n; i++)
-			peer_json(&j, &list.v[i]);
-		json_arr_end(&j);
-		putchar('\n');
-	} else {
-		peers_print(stdout, list.v, list.n, NULL, "");
-	}
-cleanup:
+	if (!ret)
+		peer_list_print(stdout, &list);
 	free(list.v);
 	return ret;
 }

@@ -30,33 +30,6 @@ static int peers_fetch(struct vnl_client *c, const char *tunnel,
 	return vnl_request(c, msg, vnl_peer_collect, peers);
 }
 
-static void show_print(const struct tunnel_list *tunnels,
-		       const struct peer_list *peers)
-{
-	unsigned int i;
-	struct json j;
-
-	if (output_json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j, NULL);
-		for (i = 0; i < tunnels->n; i++)
-			tunnel_json(&j, &tunnels->v[i], &peers[i]);
-		json_arr_end(&j);
-		putchar('\n');
-		return;
-	}
-	for (i = 0; i < tunnels->n; i++) {
-		const struct tunnel_info *t = &tunnels->v[i];
-
-		if (i)
-			putchar('\n');
-		tunnel_print(stdout, t);
-		if (peers[i].n)
-			peers_print(stdout, peers[i].v, peers[i].n,
-				    t->has_active ? t->active : NULL, "  ");
-	}
-}
-
 int cmd_show(int argc, char **argv)
 {
 	struct tunnel_list tunnels = { 0 };
@@ -98,7 +71,7 @@ int cmd_show(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	show_print(&tunnels, peers);
+	tunnel_list_print(stdout, &tunnels, peers);
 cleanup:
 	if (peers)
 		for (i = 0; i < tunnels.n; i++)
