@@ -449,6 +449,28 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * The configuration: the enrollment in @edir (a client's state, or with
+ * @gw a gateway's export; @file, if any, its options file) or @file
+ * alone. The reason for an error is in d->conf.err.
+ */
+static int conf_load(struct daemon *d, const char *file, const char *edir,
+		     bool gw)
+{
+	int err;
+
+	if (edir)
+		err = enrolled_load(&d->conf, &d->enr, edir, file, gw);
+	else
+		err = config_load(&d->conf, file);
+	if (!err)
+		err = config_load_creds(&d->conf);
+	if (!err && edir && !gw && d->enr.o.module)
+		err = vpnfod_module_plan(&d->conf, &d->enr, &d->mod.plan,
+					 d->conf.err, sizeof(d->conf.err));
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -496,33 +518,15 @@ int main(int argc, char **argv)
 	}
 	if ((!file && !flush && !edir) || optind != argc)
 		usage();
-	if (edir) {
-		err = enrolled_load(&d.conf, &d.enr, edir, file, gw);
-		if (!err)
-			err = config_load_creds(&d.conf);
-		if (!err && !gw && d.enr.o.module)
-			err = vpnfod_module_plan(&d.conf, &d.enr, &d.mod.plan,
-						 d.conf.err,
-						 sizeof(d.conf.err));
+	if (edir || file) {
+		err = conf_load(&d, file, edir, gw);
 		if (err) {
 			log_error("%s", d.conf.err);
 			return 1;
 		}
 		if (test) {
-			printf("%s: %u sections, OK\n", edir, d.conf.n);
-			config_free(&d.conf);
-			return 0;
-		}
-	} else if (file) {
-		err = config_load(&d.conf, file);
-		if (!err)
-			err = config_load_creds(&d.conf);
-		if (err) {
-			log_error("%s", d.conf.err);
-			return 1;
-		}
-		if (test) {
-			printf("%s: %u sections, OK\n", file, d.conf.n);
+			printf("%s: %u sections, OK\n", edir ? edir : file,
+			       d.conf.n);
 			config_free(&d.conf);
 			return 0;
 		}
