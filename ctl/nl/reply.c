@@ -49,8 +49,11 @@ static struct nla_policy sel_policy[VPNFO_SEL_A_MAX + 1] = {
 	[VPNFO_SEL_A_DST_PLEN]	= { .type = NLA_U8 },
 };
 
-static int attrs_parse(struct nl_msg *msg, struct nlattr **tb)
+/* Every decoder starts here: @out (@size bytes) cleared, @tb filled. */
+static int attrs_parse(struct nl_msg *msg, struct nlattr **tb, void *out,
+		       size_t size)
 {
+	memset(out, 0, size);
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VPNFO_A_MAX, attr_policy) < 0)
 		return -EBADMSG;
 	return 0;
@@ -122,10 +125,8 @@ int vnl_tunnel_parse(struct nl_msg *msg, struct tunnel_info *t)
 	struct nlattr *a;
 	int rem, ret;
 
-	memset(t, 0, sizeof(*t));
-	ret = attrs_parse(msg, tb);
-	if (ret)
-		return ret;
+	if (attrs_parse(msg, tb, t, sizeof(*t)))
+		return -EBADMSG;
 	if (!get_str(tb, VPNFO_A_TUNNEL, t->name))
 		return -EBADMSG;
 	t->id = get_u32(tb, VPNFO_A_TUNNEL_ID);
@@ -150,12 +151,9 @@ int vnl_tunnel_parse(struct nl_msg *msg, struct tunnel_info *t)
 int vnl_peer_parse(struct nl_msg *msg, struct peer_info *p)
 {
 	struct nlattr *tb[VPNFO_A_MAX + 1];
-	int ret;
 
-	memset(p, 0, sizeof(*p));
-	ret = attrs_parse(msg, tb);
-	if (ret)
-		return ret;
+	if (attrs_parse(msg, tb, p, sizeof(*p)))
+		return -EBADMSG;
 	if (!get_str(tb, VPNFO_A_PEER, p->name) ||
 	    !tb[VPNFO_A_REMOTE] || !tb[VPNFO_A_PROBE_DST] ||
 	    get_addr(tb[VPNFO_A_REMOTE], &p->remote) ||
@@ -180,12 +178,9 @@ int vnl_peer_parse(struct nl_msg *msg, struct peer_info *p)
 int vnl_reflector_parse(struct nl_msg *msg, struct reflector_info *r)
 {
 	struct nlattr *tb[VPNFO_A_MAX + 1];
-	int ret;
 
-	memset(r, 0, sizeof(*r));
-	ret = attrs_parse(msg, tb);
-	if (ret)
-		return ret;
+	if (attrs_parse(msg, tb, r, sizeof(*r)))
+		return -EBADMSG;
 	r->enabled = tb[VPNFO_A_REFLECTOR_ENABLED] &&
 		nla_get_u8(tb[VPNFO_A_REFLECTOR_ENABLED]);
 	return stats_parse(tb[VPNFO_A_STATS], r->stats);
@@ -194,12 +189,9 @@ int vnl_reflector_parse(struct nl_msg *msg, struct reflector_info *r)
 int vnl_event_parse(struct nl_msg *msg, struct event_info *e)
 {
 	struct nlattr *tb[VPNFO_A_MAX + 1];
-	int ret;
 
-	memset(e, 0, sizeof(*e));
-	ret = attrs_parse(msg, tb);
-	if (ret)
-		return ret;
+	if (attrs_parse(msg, tb, e, sizeof(*e)))
+		return -EBADMSG;
 	if (!tb[VPNFO_A_EVENT] || !get_str(tb, VPNFO_A_TUNNEL, e->tunnel))
 		return -EBADMSG;
 	e->event = nla_get_u8(tb[VPNFO_A_EVENT]);

@@ -48,7 +48,7 @@ static int key_put(struct nl_msg *msg, const uint8_t *key, size_t len)
 	return nla_put(msg, VPNFO_A_PROBE_KEY, (int)len, key) ? -EMSGSIZE : 0;
 }
 
-int vnl_names_put(struct nl_msg *msg, const char *tunnel, const char *peer)
+static int names_put(struct nl_msg *msg, const char *tunnel, const char *peer)
 {
 	if (nla_put_string(msg, VPNFO_A_TUNNEL, tunnel) ||
 	    (peer && nla_put_string(msg, VPNFO_A_PEER, peer)))
@@ -56,11 +56,16 @@ int vnl_names_put(struct nl_msg *msg, const char *tunnel, const char *peer)
 	return 0;
 }
 
+int vnl_names_put(struct nl_msg *msg, const struct vnl_names *n)
+{
+	return names_put(msg, n->tunnel, n->peer);
+}
+
 int vnl_tunnel_put(struct nl_msg *msg, const struct vnl_tunnel *t)
 {
 	unsigned int i;
 
-	if (vnl_names_put(msg, t->name, NULL) ||
+	if (names_put(msg, t->name, NULL) ||
 	    u32_put_if(msg, VPNFO_A_MARK_MASK, t->has_mark_mask, t->mark_mask))
 		return -EMSGSIZE;
 	for (i = 0; i < t->nsel; i++)
@@ -74,7 +79,7 @@ int vnl_tunnel_put(struct nl_msg *msg, const struct vnl_tunnel *t)
 
 int vnl_peer_put(struct nl_msg *msg, const struct vnl_peer *p)
 {
-	if (vnl_names_put(msg, p->tunnel, p->name) ||
+	if (names_put(msg, p->tunnel, p->name) ||
 	    u32_put_if(msg, VPNFO_A_PRIORITY, p->has_priority, p->priority) ||
 	    u32_put_if(msg, VPNFO_A_MARK, p->mark, p->mark) ||
 	    addr_put(msg, VPNFO_A_REMOTE, &p->remote) ||
@@ -85,12 +90,6 @@ int vnl_peer_put(struct nl_msg *msg, const struct vnl_peer *p)
 	    u32_put_if(msg, VPNFO_A_RISE, p->rise, p->rise))
 		return -EMSGSIZE;
 	return 0;
-}
-
-int vnl_switch_put(struct nl_msg *msg, const struct vnl_switch *s)
-{
-	/* Without PEER the module goes back to its own choice. */
-	return vnl_names_put(msg, s->tunnel, s->peer);
 }
 
 int vnl_reflector_put(struct nl_msg *msg, const struct vnl_reflector *r)
@@ -137,11 +136,9 @@ static int reflector_put_any(struct nl_msg *msg, const void *r)
 	return vnl_reflector_put(msg, r);
 }
 
-static int names_put_any(struct nl_msg *msg, const void *s)
+static int names_put_any(struct nl_msg *msg, const void *n)
 {
-	const struct vnl_switch *n = s;
-
-	return vnl_names_put(msg, n->tunnel, n->peer);
+	return vnl_names_put(msg, n);
 }
 
 int vnl_tunnel_new(struct vnl_client *c, const struct vnl_tunnel *t)
@@ -161,7 +158,7 @@ int vnl_reflector_set(struct vnl_client *c, const struct vnl_reflector *r)
 
 int vnl_del(struct vnl_client *c, const char *tunnel, const char *peer)
 {
-	struct vnl_switch n = { tunnel, peer };
+	struct vnl_names n = { .tunnel = tunnel, .peer = peer };
 
 	return struct_request(c, peer ? VPNFO_CMD_PEER_DEL :
 			      VPNFO_CMD_TUNNEL_DEL, names_put_any, &n);

@@ -91,8 +91,12 @@ struct vnl_peer {
 	uint32_t rise;
 };
 
-/* SWITCH: @peer NULL returns the tunnel to automatic selection. */
-struct vnl_switch {
+/*
+ * The requests that only name objects: TUNNEL_DEL and TUNNEL_GET (@peer
+ * NULL), PEER_DEL, PEER_GET (@peer NULL: the dump of @tunnel's peers) and
+ * SWITCH (@peer NULL returns the tunnel to automatic selection).
+ */
+struct vnl_names {
 	const char *tunnel;
 	const char *peer;
 };
@@ -100,7 +104,7 @@ struct vnl_switch {
 /* Each returns 0 or -EMSGSIZE. */
 int vnl_tunnel_put(struct nl_msg *msg, const struct vnl_tunnel *t);
 int vnl_peer_put(struct nl_msg *msg, const struct vnl_peer *p);
-int vnl_switch_put(struct nl_msg *msg, const struct vnl_switch *s);
+int vnl_names_put(struct nl_msg *msg, const struct vnl_names *n);
 struct vnl_reflector {
 	bool enabled;
 	size_t key_len;			/* 0: keep the current key */
@@ -108,8 +112,6 @@ struct vnl_reflector {
 };
 
 int vnl_reflector_put(struct nl_msg *msg, const struct vnl_reflector *r);
-/* TUNNEL, and PEER unless @peer is NULL: del, get and show requests. */
-int vnl_names_put(struct nl_msg *msg, const char *tunnel, const char *peer);
 
 /* Build and send; 0 or -errno, c->extack says why the kernel refused. */
 int vnl_tunnel_new(struct vnl_client *c, const struct vnl_tunnel *t);

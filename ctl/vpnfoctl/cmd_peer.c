@@ -48,25 +48,43 @@ static const struct arg_spec peer_set_args[] = {
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* TUNNEL and, when @argc allows, PEER; returns how many it took. */
-static int peer_names_read(struct vnl_peer *p, int argc, char **argv,
+static int peer_names_read(struct vnl_names *names, int argc, char **argv,
 			   bool need_peer)
 {
 	if (argc < 1 || (need_peer && argc < 2)) {
 		log_error("missing %s", argc < 1 ? "TUNNEL" : "PEER");
 		return -EINVAL;
 	}
-	if (name_arg(argv[0], "tunnel name", &p->tunnel))
+	if (name_arg(argv[0], "tunnel name", &names->tunnel))
 		return -EINVAL;
 	if (argc < 2)
 		return 1;
-	if (name_arg(argv[1], "peer name", &p->name))
+	if (name_arg(argv[1], "peer name", &names->peer))
 		return -EINVAL;
 	return 2;
 }
 
-static int peer_put(struct nl_msg *msg, const struct vnl_peer *p)
+/* TUNNEL PEER, then the keywords of @specs, into @p; then the one encoder. */
+static int peer_build(struct nl_msg *msg, int argc, char **argv,
+		      const struct arg_spec *specs, size_t nspecs,
+		      bool need_more)
 {
-	if (vnl_peer_put(msg, p)) {
+	struct vnl_names names = { 0 };
+	struct vnl_peer p = { 0 };
+	int n = peer_names_read(&names, argc, argv, true);
+
+	if (n < 0)
+		return n;
+	if (need_more && argc == n) {
+		log_error("peer set '%s' '%s': nothing to set", argv[0],
+			  argv[1]);
+		return -EINVAL;
+	}
+	p.tunnel = names.tunnel;
+	p.name = names.peer;
+	if (args_parse(&p, specs, nspecs, argc - n, argv + n))
+		return -EINVAL;
+	if (vnl_peer_put(msg, &p)) {
 		log_error("request too large");
 		return -EMSGSIZE;
 	}
@@ -75,41 +93,22 @@ static int peer_put(struct nl_msg *msg, const struct vnl_peer *p)
 
 int peer_add_build(struct nl_msg *msg, int argc, char **argv)
 {
-	struct vnl_peer p = { 0 };
-	int n = peer_names_read(&p, argc, argv, true);
-
-	if (n < 0)
-		return n;
-	if (args_parse(&p, peer_add_args, ARRAY_SIZE(peer_add_args),
-		       argc - n, argv + n))
-		return -EINVAL;
-	return peer_put(msg, &p);
+	return peer_build(msg, argc, argv, peer_add_args,
+			  ARRAY_SIZE(peer_add_args), false);
 }
 
 int peer_set_build(struct nl_msg *msg, int argc, char **argv)
 {
-	struct vnl_peer p = { 0 };
-	int n = peer_names_read(&p, argc, argv, true);
-
-	if (n < 0)
-		return n;
-	if (argc == n) {
-		log_error("peer set '%s' '%s': nothing to set", argv[0],
-			  argv[1]);
-		return -EINVAL;
-	}
-	if (args_parse(&p, peer_set_args, ARRAY_SIZE(peer_set_args),
-		       argc - n, argv + n))
-		return -EINVAL;
-	return peer_put(msg, &p);
+	return peer_build(msg, argc, argv, peer_set_args,
+			  ARRAY_SIZE(peer_set_args), true);
 }
 
 /* del and show: the names only. */
 static int peer_names_build(struct nl_msg *msg, int argc, char **argv,
 			    bool need_peer)
 {
-	struct vnl_peer p = { 0 };
-	int n = peer_names_read(&p, argc, argv, need_peer);
+	struct vnl_names names = { 0 };
+	int n = peer_names_read(&names, argc, argv, need_peer);
 
 	if (n < 0)
 		return n;
@@ -117,7 +116,7 @@ static int peer_names_build(struct nl_msg *msg, int argc, char **argv,
 		log_error("unknown argument '%s'", argv[n]);
 		return -EINVAL;
 	}
-	return vnl_names_put(msg, p.tunnel, p.name) ? -EMSGSIZE : 0;
+	return vnl_names_put(msg, &names) ? -EMSGSIZE : 0;
 }
 
 static int peer_del_build(struct nl_msg *msg, int argc, char **argv)
@@ -133,27 +132,14 @@ static int peer_show_build(struct nl_msg *msg, int argc, char **argv)
 static int peer_show(int argc, char **argv)
 {
 	struct peer_list list = { 0 };
-	unsigned int i;
-	struct json j;
 	int ret;
 
 	/* The dump of one tunnel's peers carries TUNNEL in its request. */
 	ret = request_exec(VPNFO_CMD_PEER_GET, argc >= 2 ? 0 : NLM_F_DUMP,
 			peer_show_build, argc, argv, vnl_peer_collect, &list,
 			"peer show");
-	if (ret)
-		goto cleanup;
-	if (output_json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j, NULL);
-		for (i = 0; i < list.n; i++)
-			peer_json(&j, &list.v[i]);
-		json_arr_end(&j);
-		putchar('\n');
-	} else {
-		peers_print(stdout, list.v, list.n, NULL, "");
-	}
-cleanup:
+	if (!ret)
+		peer_list_print(stdout, &list);
 	free(list.v);
 	return ret;
 }

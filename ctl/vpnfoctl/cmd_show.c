@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netlink/attr.h>
 #include <netlink/netlink.h>
 
 #include "commands.h"
@@ -17,44 +16,18 @@
 static int peers_fetch(struct vnl_client *c, const char *tunnel,
 		       struct peer_list *peers)
 {
+	struct vnl_names n = { .tunnel = tunnel };
 	struct nl_msg *msg;
 	int ret;
 
 	ret = vnl_msg_new(VPNFO_CMD_PEER_GET, NLM_F_DUMP, &msg);
 	if (ret)
 		return ret;
-	if (nla_put_string(msg, VPNFO_A_TUNNEL, tunnel)) {
+	if (vnl_names_put(msg, &n)) {
 		vnl_msg_free(msg);
 		return -EMSGSIZE;
 	}
 	return vnl_request(c, msg, vnl_peer_collect, peers);
-}
-
-static void show_print(const struct tunnel_list *tunnels,
-		       const struct peer_list *peers)
-{
-	unsigned int i;
-	struct json j;
-
-	if (output_json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j, NULL);
-		for (i = 0; i < tunnels->n; i++)
-			tunnel_json(&j, &tunnels->v[i], &peers[i]);
-		json_arr_end(&j);
-		putchar('\n');
-		return;
-	}
-	for (i = 0; i < tunnels->n; i++) {
-		const struct tunnel_info *t = &tunnels->v[i];
-
-		if (i)
-			putchar('\n');
-		tunnel_print(stdout, t);
-		if (peers[i].n)
-			peers_print(stdout, peers[i].v, peers[i].n,
-				    t->has_active ? t->active : NULL, "  ");
-	}
 }
 
 int cmd_show(int argc, char **argv)
@@ -98,7 +71,7 @@ int cmd_show(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	show_print(&tunnels, peers);
+	tunnel_list_print(stdout, &tunnels, peers);
 cleanup:
 	if (peers)
 		for (i = 0; i < tunnels.n; i++)

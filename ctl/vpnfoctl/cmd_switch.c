@@ -13,7 +13,7 @@
 
 int switch_build(struct nl_msg *msg, int argc, char **argv)
 {
-	struct vnl_switch sw = { 0 };
+	struct vnl_names sw = { 0 };
 
 	if (argc < 2) {
 		log_error("usage: vpnfoctl switch TUNNEL PEER|auto");
@@ -29,7 +29,7 @@ int switch_build(struct nl_msg *msg, int argc, char **argv)
 	if (strcmp(argv[1], "auto") &&
 	    name_arg(argv[1], "peer name", &sw.peer))
 		return -EINVAL;
-	return vnl_switch_put(msg, &sw) ? -EMSGSIZE : 0;
+	return vnl_names_put(msg, &sw) ? -EMSGSIZE : 0;
 }
 
 int cmd_switch(int argc, char **argv)

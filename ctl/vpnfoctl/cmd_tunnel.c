@@ -89,26 +89,24 @@ int tunnel_set_build(struct nl_msg *msg, int argc, char **argv)
 
 static int tunnel_name_build(struct nl_msg *msg, int argc, char **argv)
 {
-	const char *name;
+	struct vnl_names n = { 0 };
 
 	if (argc < 1) {
 		log_error("missing tunnel NAME");
 		return -EINVAL;
 	}
-	if (name_arg(argv[0], "tunnel name", &name))
+	if (name_arg(argv[0], "tunnel name", &n.tunnel))
 		return -EINVAL;
 	if (argc > 1) {
 		log_error("unknown argument '%s'", argv[1]);
 		return -EINVAL;
 	}
-	return vnl_names_put(msg, name, NULL);
+	return vnl_names_put(msg, &n);
 }
 
 static int tunnel_show(int argc, char **argv)
 {
 	struct tunnel_list list = { 0 };
-	unsigned int i;
-	struct json j;
 	int ret;
 
 	if (argc == 0)
@@ -118,20 +116,8 @@ static int tunnel_show(int argc, char **argv)
 		ret = request_exec(VPNFO_CMD_TUNNEL_GET, 0, tunnel_name_build,
 				argc, argv, vnl_tunnel_collect, &list,
 				"tunnel show");
-	if (ret)
-		goto cleanup;
-	if (output_json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j, NULL);
-		for (i = 0; i < list.n; i++)
-			tunnel_json(&j, &list.v[i], NULL);
-		json_arr_end(&j);
-		putchar('\n');
-	} else {
-		for (i = 0; i < list.n; i++)
-			tunnel_print(stdout, &list.v[i]);
-	}
-cleanup:
+	if (!ret)
+		tunnel_list_print(stdout, &list, NULL);
 	free(list.v);
 	return ret;
 }

@@ -455,6 +455,58 @@ void peers_print(FILE *f, const struct peer_info *peers, unsigned int n,
 	}
 }
 
+static void json_line_begin(struct json *j, FILE *f)
+{
+	json_init(j, f);
+	json_arr_begin(j, NULL);
+}
+
+static void json_line_end(struct json *j)
+{
+	json_arr_end(j);
+	fputc('\n', j->f);
+}
+
+void tunnel_list_print(FILE *f, const struct tunnel_list *l,
+		       const struct peer_list *peers)
+{
+	unsigned int i;
+	struct json j;
+
+	if (output_json) {
+		json_line_begin(&j, f);
+		for (i = 0; i < l->n; i++)
+			tunnel_json(&j, &l->v[i], peers ? &peers[i] : NULL);
+		json_line_end(&j);
+		return;
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct tunnel_info *t = &l->v[i];
+
+		if (i && peers)
+			fputc('\n', f);
+		tunnel_print(f, t);
+		if (peers && peers[i].n)
+			peers_print(f, peers[i].v, peers[i].n,
+				    t->has_active ? t->active : NULL, "  ");
+	}
+}
+
+void peer_list_print(FILE *f, const struct peer_list *l)
+{
+	unsigned int i;
+	struct json j;
+
+	if (!output_json) {
+		peers_print(f, l->v, l->n, NULL, "");
+		return;
+	}
+	json_line_begin(&j, f);
+	for (i = 0; i < l->n; i++)
+		peer_json(&j, &l->v[i]);
+	json_line_end(&j);
+}
+
 void reflector_json(struct json *j, const struct reflector_info *r)
 {
 	json_obj_begin(j, NULL);

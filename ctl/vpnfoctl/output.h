@@ -52,4 +52,14 @@ void event_print(FILE *f, const struct event_info *e);
 void peers_print(FILE *f, const struct peer_info *peers, unsigned int n,
 		 const char *active, const char *indent);
 
+/*
+ * The lists of the show commands, as output_json asks: one JSON array on
+ * one line, or text. @peers NULL: the tunnels alone (`tunnel show`); else
+ * @peers[i] are the peers of tunnel i (`show`), in its JSON object and as
+ * a table under it, with a blank line between tunnels.
+ */
+void tunnel_list_print(FILE *f, const struct tunnel_list *l,
+		       const struct peer_list *peers);
+void peer_list_print(FILE *f, const struct peer_list *l);
+
 #endif

@@ -58,10 +58,10 @@ static struct natt_slot *slot_of(const struct ike_sa *sa, uint64_t now)
 	return free_slot;
 }
 
-/* One 0xFF byte, RFC 3948 §2.3, from the SA's own address and port. */
-static int keepalive_send(int fd, const struct ike_sa *sa)
+int natt_send(int fd, const struct ike_sa *sa, const uint8_t *msg,
+	      size_t len, bool marker)
 {
-	static const uint8_t ka = 0xff;
+	static const uint8_t non_esp[4];	/* RFC 3948 §2.2 */
 	struct sockaddr_storage to;
 	union {	/* the larger of the two pktinfos, aligned for cmsghdr */
 		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
@@ -69,9 +69,11 @@ static int keepalive_send(int fd, const struct ike_sa *sa)
 	} cbuf;
 	struct sockaddr_in *to4 = (struct sockaddr_in *)&to;
 	struct sockaddr_in6 *to6 = (struct sockaddr_in6 *)&to;
-	struct iovec iov = { (void *)&ka, 1 };
-	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = &cbuf };
+	struct iovec iov[2] = { { (void *)non_esp, sizeof(non_esp) },
+				{ (void *)msg, len } };
+	struct msghdr mh = { .msg_name = &to, .msg_iov = marker ? iov : iov + 1,
+			     .msg_iovlen = marker ? 2 : 1,
+			     .msg_control = &cbuf };
 	bool v4 = sa->remote.ip.family == AF_INET;
 	struct cmsghdr *cm = (struct cmsghdr *)&cbuf;
 
@@ -106,6 +108,7 @@ static int keepalive_send(int fd, const struct ike_sa *sa)
 void natt_keepalive(const struct ike_sa *sa, int fd, unsigned int interval_ms,
 		    uint64_t now_ms)
 {
+	static const uint8_t keepalive = 0xff;	/* RFC 3948 §2.3 */
 	struct natt_slot *s;
 	int err;
 
@@ -125,7 +128,7 @@ void natt_keepalive(const struct ike_sa *sa, int fd, unsigned int interval_ms,
 	if (now_ms < s->due_ms)
 		return;
 	s->due_ms = now_ms + interval_ms;
-	err = keepalive_send(fd, sa);
+	err = natt_send(fd, sa, &keepalive, 1, false);
 	if (err)
 		log_debug("%s: NAT-keepalive: %s", sa->conf->name,
 			  strerror(-err));

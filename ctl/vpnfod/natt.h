@@ -27,6 +27,14 @@
 bool natt_float(struct ike_sa *sa, const uint8_t *msg, size_t len);
 
 /*
+ * Sends @msg on @fd (the socket of @sa's local port) from @sa's local
+ * address to its remote address and port, behind the non-ESP marker when
+ * @marker: IKE messages and keepalives alike. Returns 0 or -errno.
+ */
+int natt_send(int fd, const struct ike_sa *sa, const uint8_t *msg,
+	      size_t len, bool marker);
+
+/*
  * Called for every IKE SA on every timer run at @now_ms: an established
  * SA with a NAT in front of us sends a keepalive (one 0xFF byte) from its
  * 4500 socket @fd every @interval_ms (0: never), so that the NAT keeps

@@ -81,8 +81,6 @@ static uint64_t now_ms(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-#define NATT_PORT	4500
-
 static int sock_of(struct daemon *d, int family, uint16_t local_port)
 {
 	return d->fd[(family == AF_INET6) + 2 * (local_port == NATT_PORT)];
@@ -92,60 +90,17 @@ static int d_send(void *ctx, struct ike_sa *sa, const uint8_t *msg,
 		  size_t len)
 {
 	struct daemon *d = ctx;
-	union {
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} to;
-	union {
-		char b4[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		char b6[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} cbuf;
-	static const uint8_t marker[4];	/* non-ESP marker on 4500 */
+	/* First: a move to port 4500 changes the socket it leaves on. */
 	bool natt = natt_float(sa, msg, len);
-	struct iovec iov[2] = { { (void *)marker, 4 }, { (void *)msg, len } };
-	struct msghdr mh = { .msg_name = &to, .msg_iov = natt ? iov : iov + 1,
-			     .msg_iovlen = natt ? 2 : 1,
-			     .msg_control = &cbuf };
-	struct cmsghdr *cm;
 	int fd = sock_of(d, sa->remote.ip.family, sa->local.port);
+	int err;
 
-	memset(&to, 0, sizeof(to));
-	memset(&cbuf, 0, sizeof(cbuf));
-	cm = (struct cmsghdr *)&cbuf;
-	if (sa->remote.ip.family == AF_INET) {
-		struct in_pktinfo pi = { 0 };
-
-		to.v4.sin_family = AF_INET;
-		to.v4.sin_port = htons(sa->remote.port);
-		memcpy(&to.v4.sin_addr, sa->remote.ip.a, 4);
-		mh.msg_namelen = sizeof(to.v4);
-		memcpy(&pi.ipi_spec_dst, sa->local.ip.a, 4);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-	} else {
-		struct in6_pktinfo pi = { 0 };
-
-		to.v6.sin6_family = AF_INET6;
-		to.v6.sin6_port = htons(sa->remote.port);
-		memcpy(&to.v6.sin6_addr, sa->remote.ip.a, 16);
-		mh.msg_namelen = sizeof(to.v6);
-		memcpy(&pi.ipi6_addr, sa->local.ip.a, 16);
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-	}
 	if (fd < 0)
 		return -EAFNOSUPPORT;
-	if (sendmsg(fd, &mh, 0) < 0) {
-		log_debug("sendmsg: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
+	err = natt_send(fd, sa, msg, len, natt);
+	if (err)
+		log_debug("sendmsg: %s", strerror(-err));
+	return err;
 }
 
 #ifndef UDP_ENCAP
@@ -494,6 +449,28 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * The configuration: the enrollment in @edir (a client's state, or with
+ * @gw a gateway's export; @file, if any, its options file) or @file
+ * alone. The reason for an error is in d->conf.err.
+ */
+static int conf_load(struct daemon *d, const char *file, const char *edir,
+		     bool gw)
+{
+	int err;
+
+	if (edir)
+		err = enrolled_load(&d->conf, &d->enr, edir, file, gw);
+	else
+		err = config_load(&d->conf, file);
+	if (!err)
+		err = config_load_creds(&d->conf);
+	if (!err && edir && !gw && d->enr.o.module)
+		err = vpnfod_module_plan(&d->conf, &d->enr, &d->mod.plan,
+					 d->conf.err, sizeof(d->conf.err));
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -541,33 +518,15 @@ int main(int argc, char **argv)
 	}
 	if ((!file && !flush && !edir) || optind != argc)
 		usage();
-	if (edir) {
-		err = enrolled_load(&d.conf, &d.enr, edir, file, gw);
-		if (!err)
-			err = config_load_creds(&d.conf);
-		if (!err && !gw && d.enr.o.module)
-			err = vpnfod_module_plan(&d.conf, &d.enr, &d.mod.plan,
-						 d.conf.err,
-						 sizeof(d.conf.err));
+	if (edir || file) {
+		err = conf_load(&d, file, edir, gw);
 		if (err) {
 			log_error("%s", d.conf.err);
 			return 1;
 		}
 		if (test) {
-			printf("%s: %u sections, OK\n", edir, d.conf.n);
-			config_free(&d.conf);
-			return 0;
-		}
-	} else if (file) {
-		err = config_load(&d.conf, file);
-		if (!err)
-			err = config_load_creds(&d.conf);
-		if (err) {
-			log_error("%s", d.conf.err);
-			return 1;
-		}
-		if (test) {
-			printf("%s: %u sections, OK\n", file, d.conf.n);
+			printf("%s: %u sections, OK\n", edir ? edir : file,
+			       d.conf.n);
 			config_free(&d.conf);
 			return 0;
 		}

@@ -241,6 +241,118 @@ static void peer_table_marks_active(void **state)
 	free(c.buf);
 }
 
+/* Two tunnels, t1 with the peers gw1 (its active one) and gw2, t2 none. */
+struct show_fixture {
+	struct tunnel_info t[2];
+	struct peer_info p[2];
+	struct tunnel_list tunnels;
+	struct peer_list peers[2];
+};
+
+static void show_fill(struct show_fixture *s)
+{
+	fill_tunnel(&s->t[0]);
+	fill_tunnel(&s->t[1]);
+	strcpy(s->t[1].name, "t2");
+	s->t[1].has_active = false;
+	fill_peer(&s->p[0]);
+	strcpy(s->p[0].name, "gw1");
+	fill_peer(&s->p[1]);
+	s->tunnels = (struct tunnel_list){ s->t, 2 };
+	s->peers[0] = (struct peer_list){ s->p, 2 };
+	s->peers[1] = (struct peer_list){ NULL, 0 };
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what))) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static void show_lists_as_one_json_line(void **state)
+{
+	struct show_fixture s;
+	struct capture c;
+
+	(void)state;
+	show_fill(&s);
+	output_json = true;
+	peer_list_print(capture_open(&c), &s.peers[0]);
+	fclose(c.f);
+	assert_true(starts_with(c.buf, "[{\"tunnel\":\"t1\",\"name\":\"gw1\","));
+	assert_non_null(strstr(c.buf, "}},{\"tunnel\":\"t1\",\"name\":\"gw2\""));
+	assert_int_equal(count_of(c.buf, "\n"), 1);
+	assert_true(ends_with(c.buf, "}}]\n"));
+	free(c.buf);
+	/* `tunnel show`: no peers member; `show`: each tunnel's own. */
+	tunnel_list_print(capture_open(&c), &s.tunnels, NULL);
+	fclose(c.f);
+	assert_null(strstr(c.buf, "\"peers\""));
+	assert_int_equal(count_of(c.buf, "{\"name\":"), 2);
+	assert_int_equal(count_of(c.buf, "\n"), 1);
+	free(c.buf);
+	tunnel_list_print(capture_open(&c), &s.tunnels, s.peers);
+	fclose(c.f);
+	assert_non_null(strstr(c.buf, "\"peers\":[{\"tunnel\":\"t1\",\"name\":\"gw1\""));
+	assert_true(ends_with(c.buf, ",\"peers\":[]}]\n"));
+	free(c.buf);
+	s.peers[0].n = 0;
+	peer_list_print(capture_open(&c), &s.peers[0]);
+	capture_check(&c, "[]\n");
+	output_json = false;
+}
+
+static void show_lists_as_text(void **state)
+{
+	struct show_fixture s;
+	struct capture c, want;
+
+	(void)state;
+	show_fill(&s);
+	output_json = false;
+	/* `peer show`: the table alone, no active mark. */
+	peers_print(capture_open(&want), s.p, 2, NULL, "");
+	fclose(want.f);
+	peer_list_print(capture_open(&c), &s.peers[0]);
+	capture_check(&c, want.buf);
+	free(want.buf);
+	/* `tunnel show`: one block after the other. */
+	tunnel_list_print(capture_open(&c), &s.tunnels, NULL);
+	fclose(c.f);
+	assert_true(starts_with(c.buf, "tunnel t1 "));
+	assert_non_null(strstr(c.buf, "\ntunnel t2 "));
+	assert_null(strstr(c.buf, "\n\n"));
+	assert_null(strstr(c.buf, "PEER"));
+	free(c.buf);
+	/* `show`: a blank line between tunnels, a peer table (indented, the
+	 * active peer marked) under a tunnel that has peers. */
+	tunnel_list_print(capture_open(&c), &s.tunnels, s.peers);
+	fclose(c.f);
+	assert_non_null(strstr(c.buf, "\n\ntunnel t2 "));
+	assert_int_equal(count_of(c.buf, "  " " PEER"), 1);
+	assert_non_null(strstr(c.buf, "\n  *gw1 "));
+	assert_non_null(strstr(c.buf, "\n   gw2 "));
+	assert_int_equal(count_of(c.buf, "\n\n"), 1);
+	free(c.buf);
+}
+
 static void event_fill(struct event_info *e, uint8_t event)
 {
 	memset(e, 0, sizeof(*e));
@@ -307,6 +419,8 @@ int main(void)
 		cmocka_unit_test(tunnel_as_json),
 		cmocka_unit_test(peer_as_json),
 		cmocka_unit_test(peer_table_marks_active),
+		cmocka_unit_test(show_lists_as_one_json_line),
+		cmocka_unit_test(show_lists_as_text),
 		cmocka_unit_test(event_lines),
 		cmocka_unit_test(enum_names),
 	};

@@ -411,6 +411,20 @@ static void tunnel_struct_matches_command_line(void **state)
 	vnl_msg_free(msg);
 }
 
+/* SWITCH is a request of names only, like the deletes: the same struct. */
+static void switch_names_match_command_line(void **state)
+{
+	struct vnl_names n = { .tunnel = "t1", .peer = "gw2" };
+	struct req *r = *state;
+	struct nl_msg *msg;
+
+	assert_int_equal(BUILD(switch_build, r->msg, "t1", "gw2"), 0);
+	assert_int_equal(vnl_msg_new(VPNFO_CMD_SWITCH, 0, &msg), 0);
+	assert_int_equal(vnl_names_put(msg, &n), 0);
+	assert_same_attrs(r->msg, msg);
+	vnl_msg_free(msg);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, req_setup, req_teardown)
@@ -428,6 +442,7 @@ int main(void)
 		T(reflector_on_off),
 		T(peer_struct_matches_command_line),
 		T(tunnel_struct_matches_command_line),
+		T(switch_names_match_command_line),
 	};
 
 	return cmocka_run_group_tests_name("request", tests, NULL, NULL);
