@@ -42,7 +42,7 @@ static void __net_exit vpnfo_net_exit(struct net *net)
 		vpnfo_tunnel_destroy(vn, t);
 	if (vn->refl.enabled) {
 		vn->refl.enabled = false;
-		vpnfo_probe_sock_put(vn);
+		vpnfo_socket_put(vn);
 	}
 	vpnfo_key_set(vn, &vn->refl.key, NULL, 0);
 	mutex_unlock(&vn->lock);

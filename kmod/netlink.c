@@ -335,10 +335,66 @@ static int vpnfo_nl_check_admin(struct sk_buff *skb, struct net *net,
 	return -EPERM;
 }
 
-static int vpnfo_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-			     struct genl_info *info)
+/*
+ * What pre_doit prepares for a command (genl_ops.internal_flags): the
+ * configuration lock held until post_doit, the named tunnel in
+ * info->user_ptr[0], the named peer (required or optional) in user_ptr[1].
+ */
+#define VPNFO_NL_F_LOCK		BIT(0)
+#define VPNFO_NL_F_TUNNEL	BIT(1)
+#define VPNFO_NL_F_PEER		BIT(2)
+#define VPNFO_NL_F_PEER_OPT	BIT(3)
+
+#define VPNFO_NL_LOCK		VPNFO_NL_F_LOCK
+#define VPNFO_NL_TUNNEL		(VPNFO_NL_F_LOCK | VPNFO_NL_F_TUNNEL)
+#define VPNFO_NL_PEER		(VPNFO_NL_TUNNEL | VPNFO_NL_F_PEER)
+#define VPNFO_NL_PEER_OPT	(VPNFO_NL_TUNNEL | VPNFO_NL_F_PEER_OPT)
+
+static int vpnfo_nl_pre_doit(const struct vpnfo_genl_doit_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
 {
-	return vpnfo_nl_check_admin(skb, genl_info_net(info), info->extack);
+	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
+	u8 flags = ops->internal_flags;
+	struct vpnfo_tunnel *t;
+	struct vpnfo_peer *p;
+	int err;
+
+	err = vpnfo_nl_check_admin(skb, genl_info_net(info), info->extack);
+	if (err || !(flags & VPNFO_NL_F_LOCK))
+		return err;
+
+	mutex_lock(&vn->lock);
+	info->user_ptr[0] = NULL;
+	info->user_ptr[1] = NULL;
+	if (!(flags & VPNFO_NL_F_TUNNEL))
+		return 0;
+	t = vpnfo_nl_tunnel(vn, info);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto unlock;
+	}
+	info->user_ptr[0] = t;
+	if ((flags & VPNFO_NL_F_PEER) ||
+	    ((flags & VPNFO_NL_F_PEER_OPT) && info->attrs[VPNFO_A_PEER])) {
+		p = vpnfo_nl_peer(t, info);
+		if (IS_ERR(p)) {
+			err = PTR_ERR(p);
+			goto unlock;
+		}
+		info->user_ptr[1] = p;
+	}
+	return 0;
+
+unlock:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static void vpnfo_nl_post_doit(const struct vpnfo_genl_doit_ops *ops,
+			       struct sk_buff *skb, struct genl_info *info)
+{
+	if (ops->internal_flags & VPNFO_NL_F_LOCK)
+		mutex_unlock(&vpnfo_pernet(genl_info_net(info))->lock);
 }
 
 /*
@@ -387,15 +443,21 @@ static int vpnfo_fill_peer_cb(struct sk_buff *msg, void *obj, u32 portid,
 	return vpnfo_fill_peer(msg, obj, portid, seq, flags);
 }
 
+/* A probe key, when the request sets one (length 0 would clear it). */
+static void vpnfo_nl_key(struct genl_info *info, struct vpnfo_key_cfg *key)
+{
+	key->attr = info->attrs[VPNFO_A_PROBE_KEY];
+	key->data = key->attr ? nla_data(key->attr) : NULL;
+	key->len = key->attr ? nla_len(key->attr) : 0;
+}
+
 static int vpnfo_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct nlattr *key = info->attrs[VPNFO_A_PROBE_KEY];
+	struct nlattr *hold = info->attrs[VPNFO_A_FAILBACK_HOLD_MS];
+	struct vpnfo_tunnel_cfg cfg = {};
 	struct vpnfo_sel *sels;
-	struct vpnfo_tunnel *t;
-	unsigned int n = 0;
 	struct nlattr *nla;
-	u32 hold;
 	int rem, err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VPNFO_A_TUNNEL) ||
@@ -410,43 +472,22 @@ static int vpnfo_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != VPNFO_A_SELECTOR)
 			continue;
-		if (n == VPNFO_SELECTORS_MAX) {
+		if (cfg.n_sels == VPNFO_SELECTORS_MAX) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nla, "too many selectors");
 			err = -E2BIG;
 			goto out;
 		}
-		err = vpnfo_parse_sel(nla, &sels[n++], info->extack);
+		err = vpnfo_parse_sel(nla, &sels[cfg.n_sels++], info->extack);
 		if (err)
 			goto out;
 	}
-	hold = info->attrs[VPNFO_A_FAILBACK_HOLD_MS] ?
-	       nla_get_u32(info->attrs[VPNFO_A_FAILBACK_HOLD_MS]) :
-	       VPNFO_FAILBACK_HOLD_MS_DEFAULT;
-
-	mutex_lock(&vn->lock);
-	if (vpnfo_tunnel_find(vn, nla_data(info->attrs[VPNFO_A_TUNNEL]))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPNFO_A_TUNNEL],
-				    "tunnel exists");
-		err = -EEXIST;
-		goto unlock;
-	}
-	t = vpnfo_tunnel_create(vn, nla_data(info->attrs[VPNFO_A_TUNNEL]),
-				nla_get_u32(info->attrs[VPNFO_A_MARK_MASK]),
-				sels, n, hold, info->extack);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	err = 0;
-	if (key) {
-		err = vpnfo_key_set(vn, &t->key, nla_data(key), nla_len(key));
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, key, "cannot set the probe key");
-			vpnfo_tunnel_destroy(vn, t);
-		}
-	}
-unlock:
-	mutex_unlock(&vn->lock);
+	cfg.name = nla_data(info->attrs[VPNFO_A_TUNNEL]);
+	cfg.name_attr = info->attrs[VPNFO_A_TUNNEL];
+	cfg.mark_mask = nla_get_u32(info->attrs[VPNFO_A_MARK_MASK]);
+	cfg.sels = sels;
+	cfg.hold_ms = hold ? nla_get_u32(hold) : VPNFO_FAILBACK_HOLD_MS_DEFAULT;
+	vpnfo_nl_key(info, &cfg.key);
+	err = vpnfo_tunnel_add(vn, &cfg, info->extack);
 out:
 	kfree(sels);
 	return err;
@@ -455,65 +496,32 @@ out:
 static int vpnfo_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct nlattr *key = info->attrs[VPNFO_A_PROBE_KEY];
 	struct nlattr *hold = info->attrs[VPNFO_A_FAILBACK_HOLD_MS];
-	struct vpnfo_events ev = {};
-	struct vpnfo_tunnel *t;
-	int err = 0;
+	struct vpnfo_tunnel *t = info->user_ptr[0];
+	struct vpnfo_key_cfg key;
+	int err;
 
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
+	vpnfo_nl_key(info, &key);
+	if (key.attr) {
+		err = vpnfo_key_apply(vn, &t->key, &key, info->extack);
+		if (err)
+			return err;
 	}
-	if (key) {
-		err = vpnfo_key_set(vn, &t->key, nla_data(key), nla_len(key));
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, key, "cannot set the probe key");
-			goto unlock;
-		}
-	}
-	if (hold) {
-		spin_lock_bh(&t->lock);
-		t->failback_hold_ms = nla_get_u32(hold);
-		vpnfo_select(t, VPNFO_REASON_NONE, &ev);
-		spin_unlock_bh(&t->lock);
-		vpnfo_events_send(t->net, &ev);
-	}
-unlock:
-	mutex_unlock(&vn->lock);
-	return err;
+	if (hold)
+		vpnfo_tunnel_set_hold(t, nla_get_u32(hold));
+	return 0;
 }
 
 static int vpnfo_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct vpnfo_tunnel *t;
-	int err = 0;
-
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t))
-		err = PTR_ERR(t);
-	else
-		vpnfo_tunnel_destroy(vn, t);
-	mutex_unlock(&vn->lock);
-	return err;
+	vpnfo_tunnel_destroy(vpnfo_pernet(genl_info_net(info)),
+			     info->user_ptr[0]);
+	return 0;
 }
 
 static int vpnfo_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct vpnfo_tunnel *t;
-	int err;
-
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	err = IS_ERR(t) ? PTR_ERR(t) :
-	      vpnfo_nl_reply(info, vpnfo_fill_tunnel_cb, t);
-	mutex_unlock(&vn->lock);
-	return err;
+	return vpnfo_nl_reply(info, vpnfo_fill_tunnel_cb, info->user_ptr[0]);
 }
 
 static int vpnfo_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -541,41 +549,29 @@ static int vpnfo_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
-static int vpnfo_peer_check_probe(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
-				  struct genl_info *info)
+/* The settings PEER_NEW and PEER_SET share. */
+static void vpnfo_nl_peer_settings(struct genl_info *info,
+				   struct vpnfo_peer_cfg *cfg)
 {
-	unsigned int i;
+	struct nlattr **attrs = info->attrs;
 
-	if (p->probe_src.family && p->probe_src.family != p->probe_dst.family) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPNFO_A_PROBE_SRC],
-				    "probe source and destination differ in family");
-		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	if (attrs[VPNFO_A_PRIORITY]) {
+		cfg->set_priority = true;
+		cfg->priority = nla_get_u32(attrs[VPNFO_A_PRIORITY]);
 	}
-	for (i = 0; i < t->n_sels; i++) {
-		const struct vpnfo_sel *sel = &t->sels[i];
-
-		if (sel->dst.family != p->probe_dst.family ||
-		    !vpnfo_addr_in_prefix(&sel->dst, sel->dst_plen,
-					  &p->probe_dst.a4))
-			continue;
-		if (p->probe_src.family &&
-		    !vpnfo_addr_in_prefix(&sel->src, sel->src_plen,
-					  &p->probe_src.a4))
-			continue;
-		return 0;
-	}
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPNFO_A_PROBE_DST],
-			    "probe address is outside the tunnel's selectors");
-	return -EINVAL;
+	if (attrs[VPNFO_A_INTERVAL_US])
+		cfg->interval_us = nla_get_u32(attrs[VPNFO_A_INTERVAL_US]);
+	if (attrs[VPNFO_A_THRESHOLD])
+		cfg->threshold = nla_get_u32(attrs[VPNFO_A_THRESHOLD]);
+	if (attrs[VPNFO_A_RISE])
+		cfg->rise = nla_get_u32(attrs[VPNFO_A_RISE]);
 }
 
 static int vpnfo_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
-	struct vpnfo_peer *p = NULL, *q;
-	struct vpnfo_tunnel *t;
-	u32 mark;
+	struct vpnfo_peer_cfg cfg;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VPNFO_A_PEER) ||
@@ -586,159 +582,46 @@ static int vpnfo_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "peer needs a name, priority, mark, remote and probe address");
 		return -EINVAL;
 	}
-
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	if (vpnfo_peer_find(t, nla_data(attrs[VPNFO_A_PEER]))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VPNFO_A_PEER], "peer exists");
-		err = -EEXIST;
-		goto unlock;
-	}
-	if (t->n_peers >= VPNFO_PEERS_MAX) {
-		NL_SET_ERR_MSG(info->extack, "too many peers in this tunnel");
-		err = -ENOSPC;
-		goto unlock;
-	}
-	mark = nla_get_u32(attrs[VPNFO_A_MARK]);
-	if (mark & ~t->mark_mask) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VPNFO_A_MARK],
-				    "mark has bits outside the tunnel's mark-mask");
-		err = -EINVAL;
-		goto unlock;
-	}
-	list_for_each_entry(q, &t->peers, node) {
-		if (q->mark == mark) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[VPNFO_A_MARK],
-					    "mark used by another peer");
-			err = -EEXIST;
-			goto unlock;
-		}
-	}
-
-	p = vpnfo_peer_create(t, nla_data(attrs[VPNFO_A_PEER]));
-	if (!p) {
-		err = -ENOMEM;
-		goto unlock;
-	}
-	p->priority = nla_get_u32(attrs[VPNFO_A_PRIORITY]);
-	p->mark = mark;
-	err = vpnfo_nla_addr(attrs[VPNFO_A_REMOTE], &p->remote, info->extack);
+	vpnfo_nl_peer_settings(info, &cfg);
+	cfg.name = nla_data(attrs[VPNFO_A_PEER]);
+	cfg.name_attr = attrs[VPNFO_A_PEER];
+	cfg.mark = nla_get_u32(attrs[VPNFO_A_MARK]);
+	cfg.mark_attr = attrs[VPNFO_A_MARK];
+	cfg.probe_dst_attr = attrs[VPNFO_A_PROBE_DST];
+	cfg.probe_src_attr = attrs[VPNFO_A_PROBE_SRC];
+	err = vpnfo_nla_addr(attrs[VPNFO_A_REMOTE], &cfg.remote, info->extack);
 	if (!err)
-		err = vpnfo_nla_addr(attrs[VPNFO_A_PROBE_DST], &p->probe_dst,
+		err = vpnfo_nla_addr(attrs[VPNFO_A_PROBE_DST], &cfg.probe_dst,
 				     info->extack);
 	if (!err && attrs[VPNFO_A_PROBE_SRC])
-		err = vpnfo_nla_addr(attrs[VPNFO_A_PROBE_SRC], &p->probe_src,
+		err = vpnfo_nla_addr(attrs[VPNFO_A_PROBE_SRC], &cfg.probe_src,
 				     info->extack);
-	if (!err)
-		err = vpnfo_peer_check_probe(t, p, info);
-	if (err)
-		goto unlock;
-	if (attrs[VPNFO_A_INTERVAL_US])
-		p->interval_ns = (u64)nla_get_u32(attrs[VPNFO_A_INTERVAL_US]) *
-				 NSEC_PER_USEC;
-	if (attrs[VPNFO_A_THRESHOLD])
-		p->threshold = nla_get_u32(attrs[VPNFO_A_THRESHOLD]);
-	if (attrs[VPNFO_A_RISE])
-		p->rise = nla_get_u32(attrs[VPNFO_A_RISE]);
-	vpnfo_peer_link(t, p);
-	p = NULL;
-unlock:
-	mutex_unlock(&vn->lock);
-	if (p)
-		vpnfo_peer_free(p);
-	return err;
+	return err ?: vpnfo_peer_add(info->user_ptr[0], &cfg, info->extack);
 }
 
 static int vpnfo_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct nlattr **attrs = info->attrs;
-	struct vpnfo_events ev = {};
-	struct vpnfo_tunnel *t;
-	struct vpnfo_peer *p;
-	int err = 0;
+	struct vpnfo_peer_cfg cfg;
 
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	p = vpnfo_nl_peer(t, info);
-	if (IS_ERR(p)) {
-		err = PTR_ERR(p);
-		goto unlock;
-	}
-	spin_lock_bh(&t->lock);
-	if (attrs[VPNFO_A_INTERVAL_US])
-		p->interval_ns = (u64)nla_get_u32(attrs[VPNFO_A_INTERVAL_US]) *
-				 NSEC_PER_USEC;
-	if (attrs[VPNFO_A_THRESHOLD])
-		p->threshold = nla_get_u32(attrs[VPNFO_A_THRESHOLD]);
-	if (attrs[VPNFO_A_RISE])
-		p->rise = nla_get_u32(attrs[VPNFO_A_RISE]);
-	if (attrs[VPNFO_A_PRIORITY]) {
-		p->priority = nla_get_u32(attrs[VPNFO_A_PRIORITY]);
-		vpnfo_select(t, VPNFO_REASON_PRIORITY, &ev);
-	}
-	spin_unlock_bh(&t->lock);
-	vpnfo_events_send(t->net, &ev);
-unlock:
-	mutex_unlock(&vn->lock);
-	return err;
+	vpnfo_nl_peer_settings(info, &cfg);
+	vpnfo_peer_change(info->user_ptr[0], info->user_ptr[1], &cfg);
+	return 0;
 }
 
 static int vpnfo_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct vpnfo_tunnel *t;
-	struct vpnfo_peer *p;
-	int err = 0;
-
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	p = vpnfo_nl_peer(t, info);
-	if (IS_ERR(p))
-		err = PTR_ERR(p);
-	else
-		vpnfo_peer_destroy(t, p);
-unlock:
-	mutex_unlock(&vn->lock);
-	return err;
+	vpnfo_peer_destroy(info->user_ptr[0], info->user_ptr[1]);
+	return 0;
 }
 
 static int vpnfo_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct vpnfo_tunnel *t;
-	struct vpnfo_peer *p;
-	int err;
-
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	p = vpnfo_nl_peer(t, info);
-	err = IS_ERR(p) ? PTR_ERR(p) :
-	      vpnfo_nl_reply(info, vpnfo_fill_peer_cb, p);
-unlock:
-	mutex_unlock(&vn->lock);
-	return err;
+	return vpnfo_nl_reply(info, vpnfo_fill_peer_cb, info->user_ptr[1]);
 }
 
 static int vpnfo_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = vpnfo_dump_attrs(cb);
 	struct vpnfo_net *vn = vpnfo_pernet(sock_net(skb->sk));
 	long skip = cb->args[0], i = 0;
 	struct vpnfo_tunnel *t;
@@ -748,12 +631,12 @@ static int vpnfo_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	err = vpnfo_nl_dump_begin(cb);
 	if (err)
 		return err;
-	if (!info->attrs || !info->attrs[VPNFO_A_TUNNEL]) {
+	if (!attrs || !attrs[VPNFO_A_TUNNEL]) {
 		NL_SET_ERR_MSG(cb->extack, "peer dump needs a tunnel name");
 		return -EINVAL;
 	}
 	mutex_lock(&vn->lock);
-	t = vpnfo_tunnel_find(vn, nla_data(info->attrs[VPNFO_A_TUNNEL]));
+	t = vpnfo_tunnel_find(vn, nla_data(attrs[VPNFO_A_TUNNEL]));
 	if (!t) {
 		NL_SET_ERR_MSG(cb->extack, "no such tunnel");
 		err = -ENOENT;
@@ -776,71 +659,27 @@ unlock:
 
 static int vpnfo_nl_switch(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct vpnfo_events ev = {};
-	struct vpnfo_peer *p = NULL;
-	struct vpnfo_tunnel *t;
-	int err;
+	int err = vpnfo_force_switch(info->user_ptr[0], info->user_ptr[1]);
 
-	mutex_lock(&vn->lock);
-	t = vpnfo_nl_tunnel(vn, info);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto unlock;
-	}
-	if (info->attrs[VPNFO_A_PEER]) {
-		p = vpnfo_nl_peer(t, info);
-		if (IS_ERR(p)) {
-			err = PTR_ERR(p);
-			goto unlock;
-		}
-	}
-	spin_lock_bh(&t->lock);
-	err = vpnfo_force_switch(t, p, &ev);
-	spin_unlock_bh(&t->lock);
 	if (err == -ENETUNREACH)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPNFO_A_PEER],
 				    "peer is not up");
-	vpnfo_events_send(t->net, &ev);
-unlock:
-	mutex_unlock(&vn->lock);
 	return err;
 }
 
 static int vpnfo_nl_reflector_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
-	struct nlattr *key = info->attrs[VPNFO_A_PROBE_KEY];
-	bool enable;
-	int err = 0;
+	struct vpnfo_key_cfg key;
 
 	if (GENL_REQ_ATTR_CHECK(info, VPNFO_A_REFLECTOR_ENABLED)) {
 		NL_SET_ERR_MSG(info->extack, "reflector-enabled missing");
 		return -EINVAL;
 	}
-	enable = nla_get_u8(info->attrs[VPNFO_A_REFLECTOR_ENABLED]);
-
-	mutex_lock(&vn->lock);
-	if (key) {
-		err = vpnfo_key_set(vn, &vn->refl.key, nla_data(key),
-				    nla_len(key));
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, key, "cannot set the probe key");
-			goto unlock;
-		}
-	}
-	if (enable && !vn->refl.enabled) {
-		err = vpnfo_probe_sock_get(vn, info->extack);
-		if (err)
-			goto unlock;
-		WRITE_ONCE(vn->refl.enabled, true);
-	} else if (!enable && vn->refl.enabled) {
-		WRITE_ONCE(vn->refl.enabled, false);
-		vpnfo_probe_sock_put(vn);
-	}
-unlock:
-	mutex_unlock(&vn->lock);
-	return err;
+	vpnfo_nl_key(info, &key);
+	return vpnfo_reflector_set(vn,
+				   nla_get_u8(info->attrs[VPNFO_A_REFLECTOR_ENABLED]),
+				   &key, info->extack);
 }
 
 static int vpnfo_nl_reflector_get(struct sk_buff *skb, struct genl_info *info)
@@ -931,44 +770,54 @@ void vpnfo_events_send(struct net *net, const struct vpnfo_events *ev)
 static const struct genl_ops vpnfo_ops[] = {
 	{
 		.cmd = VPNFO_CMD_TUNNEL_NEW,
+		.internal_flags = VPNFO_NL_LOCK,
 		.doit = vpnfo_nl_tunnel_new,
 	},
 	{
 		.cmd = VPNFO_CMD_TUNNEL_DEL,
+		.internal_flags = VPNFO_NL_TUNNEL,
 		.doit = vpnfo_nl_tunnel_del,
 	},
 	{
 		.cmd = VPNFO_CMD_TUNNEL_GET,
+		.internal_flags = VPNFO_NL_TUNNEL,
 		.doit = vpnfo_nl_tunnel_get,
 		.dumpit = vpnfo_nl_tunnel_dump,
 	},
 	{
 		.cmd = VPNFO_CMD_TUNNEL_SET,
+		.internal_flags = VPNFO_NL_TUNNEL,
 		.doit = vpnfo_nl_tunnel_set,
 	},
 	{
 		.cmd = VPNFO_CMD_PEER_NEW,
+		.internal_flags = VPNFO_NL_TUNNEL,
 		.doit = vpnfo_nl_peer_new,
 	},
 	{
 		.cmd = VPNFO_CMD_PEER_DEL,
+		.internal_flags = VPNFO_NL_PEER,
 		.doit = vpnfo_nl_peer_del,
 	},
 	{
 		.cmd = VPNFO_CMD_PEER_GET,
+		.internal_flags = VPNFO_NL_PEER,
 		.doit = vpnfo_nl_peer_get,
 		.dumpit = vpnfo_nl_peer_dump,
 	},
 	{
 		.cmd = VPNFO_CMD_PEER_SET,
+		.internal_flags = VPNFO_NL_PEER,
 		.doit = vpnfo_nl_peer_set,
 	},
 	{
 		.cmd = VPNFO_CMD_SWITCH,
+		.internal_flags = VPNFO_NL_PEER_OPT,
 		.doit = vpnfo_nl_switch,
 	},
 	{
 		.cmd = VPNFO_CMD_REFLECTOR_SET,
+		.internal_flags = VPNFO_NL_LOCK,
 		.doit = vpnfo_nl_reflector_set,
 	},
 	{
@@ -992,6 +841,7 @@ static struct genl_family vpnfo_family __ro_after_init = {
 	.policy = vpnfo_policy,
 	.netnsok = true,
 	.pre_doit = vpnfo_nl_pre_doit,
+	.post_doit = vpnfo_nl_post_doit,
 	.module = THIS_MODULE,
 	.ops = vpnfo_ops,
 	.n_ops = ARRAY_SIZE(vpnfo_ops),

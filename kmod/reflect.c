@@ -11,6 +11,35 @@
 
 #include "vpnfo.h"
 
+/*
+ * REFLECTOR_SET: enabling takes a reference on the probe socket, disabling
+ * drops it; a key in the request replaces the reflector's key first.
+ */
+int vpnfo_reflector_set(struct vpnfo_net *vn, bool enable,
+			const struct vpnfo_key_cfg *key,
+			struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&vn->lock);
+
+	if (key->attr) {
+		err = vpnfo_key_apply(vn, &vn->refl.key, key, extack);
+		if (err)
+			return err;
+	}
+	if (enable && !vn->refl.enabled) {
+		err = vpnfo_socket_get(vn, extack);
+		if (err)
+			return err;
+		WRITE_ONCE(vn->refl.enabled, true);
+	} else if (!enable && vn->refl.enabled) {
+		WRITE_ONCE(vn->refl.enabled, false);
+		vpnfo_socket_put(vn);
+	}
+	return 0;
+}
+
 /* Called under rcu_read_lock from the probe socket's receive path. */
 void vpnfo_reflect(struct vpnfo_net *vn, struct sk_buff *skb,
 		   const struct vpnfo_addr *saddr,
@@ -36,7 +65,7 @@ void vpnfo_reflect(struct vpnfo_net *vn, struct sk_buff *skb,
 		if (vpnfo_probe_mac(key, &rep, rep.mac))
 			goto refuse;
 	}
-	if (vpnfo_probe_xmit(vn->net, daddr, saddr, 0, &rep, sizeof(rep), true))
+	if (vpnfo_socket_send(vn, daddr, saddr, 0, &rep, sizeof(rep)))
 		goto refuse;
 	atomic64_inc(&vn->refl.reflected);
 	return;

@@ -69,12 +69,14 @@ static struct vpnfo_peer *vpnfo_best_up(struct vpnfo_tunnel *t)
 	return best;
 }
 
-/* The switch itself. Called with t->lock held. */
+/* The switch itself: one pointer store. */
 static void vpnfo_switch_to(struct vpnfo_tunnel *t, struct vpnfo_peer *to,
 			    u8 reason, u64 decided, struct vpnfo_events *ev)
 {
 	struct vpnfo_peer *from;
 	u64 lat;
+
+	lockdep_assert_held(&t->lock);
 
 	from = rcu_dereference_protected(t->active, lockdep_is_held(&t->lock));
 	rcu_assign_pointer(t->active, to);
@@ -110,9 +112,8 @@ static void vpnfo_switch_to(struct vpnfo_tunnel *t, struct vpnfo_peer *to,
 }
 
 /*
- * Re-evaluate the active peer. Called with t->lock held after anything that
- * can change the answer: a peer's state, a priority, a deletion, the end of
- * a failback hold. @reason only matters for VPNFO_REASON_PRIORITY, which
+ * Re-evaluate the active peer, after anything that can change the answer:
+ * a peer's state, a priority, a deletion, the end of a failback hold. @reason only matters for VPNFO_REASON_PRIORITY, which
  * moves at once; moving back to a better peer otherwise waits until it has
  * been up for the tunnel's failback hold.
  */
@@ -120,6 +121,8 @@ void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev)
 {
 	u64 decided = ktime_get_ns(), hold, up_for;
 	struct vpnfo_peer *cur, *best;
+
+	lockdep_assert_held(&t->lock);
 
 	if (t->dead)
 		return;
@@ -159,27 +162,40 @@ void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev)
 		      HRTIMER_MODE_REL_SOFT);
 }
 
-int vpnfo_force_switch(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
-		       struct vpnfo_events *ev)
+/*
+ * SWITCH: pins @p as the active peer (it must be usable), or with no @p
+ * unpins and lets the priorities decide again.
+ */
+int vpnfo_force_switch(struct vpnfo_tunnel *t, struct vpnfo_peer *p)
 {
+	struct vpnfo_events ev = {};
+	int err = 0;
+
+	lockdep_assert_held(&vpnfo_pernet(t->net)->lock);
+
+	spin_lock_bh(&t->lock);
 	if (!p) {
 		t->pinned = false;
-		vpnfo_select(t, VPNFO_REASON_NONE, ev);
-		return 0;
+		vpnfo_select(t, VPNFO_REASON_NONE, &ev);
+	} else if (!vpnfo_peer_usable(p)) {
+		err = -ENETUNREACH;
+	} else {
+		t->pinned = true;
+		if (rcu_access_pointer(t->active) != p)
+			vpnfo_switch_to(t, p, VPNFO_REASON_FORCED,
+					ktime_get_ns(), &ev);
 	}
-	if (!vpnfo_peer_usable(p))
-		return -ENETUNREACH;
-	t->pinned = true;
-	if (rcu_access_pointer(t->active) != p)
-		vpnfo_switch_to(t, p, VPNFO_REASON_FORCED, ktime_get_ns(), ev);
-	return 0;
+	spin_unlock_bh(&t->lock);
+	vpnfo_events_send(t->net, &ev);
+	return err;
 }
 
-/* Called with t->lock held. */
 void vpnfo_peer_set_state(struct vpnfo_peer *p, u8 state,
 			  struct vpnfo_events *ev)
 {
 	struct vpnfo_tunnel *t = p->tunnel;
+
+	lockdep_assert_held(&t->lock);
 
 	if (p->state == state)
 		return;
@@ -212,8 +228,8 @@ static enum hrtimer_restart vpnfo_failback_expired(struct hrtimer *timer)
 
 void vpnfo_tunnel_timers_init(struct vpnfo_tunnel *t)
 {
-	hrtimer_init(&t->failback_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	t->failback_timer.function = vpnfo_failback_expired;
+	vpnfo_hrtimer_setup(&t->failback_timer, vpnfo_failback_expired,
+			    CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 }
 
 /* LOCAL_OUT can run preemptible: pin the CPU while counting on it. */

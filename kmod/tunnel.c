@@ -19,35 +19,6 @@
 
 #include "vpnfo.h"
 
-bool vpnfo_addr_equal(const struct vpnfo_addr *a, const struct vpnfo_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET)
-		return a->a4 == b->a4;
-	return ipv6_addr_equal(&a->a6, &b->a6);
-}
-
-/* @addr points at an address of @net's family. */
-bool vpnfo_addr_in_prefix(const struct vpnfo_addr *net, u8 plen,
-			  const void *addr)
-{
-	if (net->family == AF_INET) {
-		__be32 a = *(const __be32 *)addr;
-
-		return !((a ^ net->a4) & inet_make_mask(plen));
-	}
-	return ipv6_prefix_equal(&net->a6, addr, plen);
-}
-
-bool vpnfo_sel_match(const struct vpnfo_sel *sel, u16 family,
-		     const void *saddr, const void *daddr)
-{
-	return sel->src.family == family &&
-	       vpnfo_addr_in_prefix(&sel->dst, sel->dst_plen, daddr) &&
-	       vpnfo_addr_in_prefix(&sel->src, sel->src_plen, saddr);
-}
-
 bool vpnfo_tunnel_covers(const struct vpnfo_tunnel *t, u16 family,
 			 const void *saddr, const void *daddr)
 {
@@ -107,12 +78,14 @@ static void vpnfo_key_free(struct vpnfo_key *k)
 	kfree(k);
 }
 
-/* Replace the key in @slot (len 0 clears it). Called with vn->lock held. */
+/* Replace the key in @slot (len 0 clears it). */
 int vpnfo_key_set(struct vpnfo_net *vn, struct vpnfo_key __rcu **slot,
 		  const u8 *key, unsigned int len)
 {
 	struct vpnfo_key *new = NULL, *old;
 	int err;
+
+	lockdep_assert_held(&vn->lock);
 
 	if (len) {
 		new = kzalloc(sizeof(*new), GFP_KERNEL);
@@ -138,13 +111,26 @@ int vpnfo_key_set(struct vpnfo_net *vn, struct vpnfo_key __rcu **slot,
 	return 0;
 }
 
-struct vpnfo_tunnel *vpnfo_tunnel_create(struct vpnfo_net *vn, const char *name,
-					 u32 mark_mask, const struct vpnfo_sel *sels,
-					 unsigned int n_sels, u32 hold_ms,
-					 struct netlink_ext_ack *extack)
+/* A key from a request; a refusal points at its attribute. */
+int vpnfo_key_apply(struct vpnfo_net *vn, struct vpnfo_key __rcu **slot,
+		    const struct vpnfo_key_cfg *key,
+		    struct netlink_ext_ack *extack)
+{
+	int err = vpnfo_key_set(vn, slot, key->data, key->len);
+
+	if (err)
+		NL_SET_ERR_MSG_ATTR(extack, key->attr, "cannot set the probe key");
+	return err;
+}
+
+static struct vpnfo_tunnel *
+vpnfo_tunnel_create(struct vpnfo_net *vn, const struct vpnfo_tunnel_cfg *cfg,
+		    struct netlink_ext_ack *extack)
 {
 	struct vpnfo_tunnel *t;
 	int err;
+
+	lockdep_assert_held(&vn->lock);
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -154,19 +140,19 @@ struct vpnfo_tunnel *vpnfo_tunnel_create(struct vpnfo_net *vn, const char *name,
 		kfree(t);
 		return ERR_PTR(-ENOMEM);
 	}
-	err = vpnfo_probe_sock_get(vn, extack);
+	err = vpnfo_socket_get(vn, extack);
 	if (err) {
 		free_percpu(t->pcpu);
 		kfree(t);
 		return ERR_PTR(err);
 	}
 	t->net = vn->net;
-	strscpy(t->name, name, sizeof(t->name));
+	strscpy(t->name, cfg->name, sizeof(t->name));
 	t->id = ++vn->next_id;
-	t->mark_mask = mark_mask;
-	t->failback_hold_ms = hold_ms;
-	memcpy(t->sels, sels, n_sels * sizeof(*sels));
-	t->n_sels = n_sels;
+	t->mark_mask = cfg->mark_mask;
+	t->failback_hold_ms = cfg->hold_ms;
+	memcpy(t->sels, cfg->sels, cfg->n_sels * sizeof(*cfg->sels));
+	t->n_sels = cfg->n_sels;
 	INIT_LIST_HEAD(&t->peers);
 	spin_lock_init(&t->lock);
 	atomic64_set(&t->probe_cpu_ns, 0);
@@ -177,14 +163,53 @@ struct vpnfo_tunnel *vpnfo_tunnel_create(struct vpnfo_net *vn, const char *name,
 	return t;
 }
 
-void vpnfo_peer_free(struct vpnfo_peer *p)
+/* Adds a tunnel. Refused: a name already used in this namespace. */
+int vpnfo_tunnel_add(struct vpnfo_net *vn, const struct vpnfo_tunnel_cfg *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	struct vpnfo_tunnel *t;
+	int err;
+
+	lockdep_assert_held(&vn->lock);
+
+	if (vpnfo_tunnel_find(vn, cfg->name)) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg->name_attr, "tunnel exists");
+		return -EEXIST;
+	}
+	t = vpnfo_tunnel_create(vn, cfg, extack);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (!cfg->key.attr)
+		return 0;
+	err = vpnfo_key_apply(vn, &t->key, &cfg->key, extack);
+	if (err)
+		vpnfo_tunnel_destroy(vn, t);
+	return err;
+}
+
+/* Failback hold changes take effect now: a pending failback is re-decided. */
+void vpnfo_tunnel_set_hold(struct vpnfo_tunnel *t, u32 hold_ms)
+{
+	struct vpnfo_events ev = {};
+
+	lockdep_assert_held(&vpnfo_pernet(t->net)->lock);
+
+	spin_lock_bh(&t->lock);
+	t->failback_hold_ms = hold_ms;
+	vpnfo_select(t, VPNFO_REASON_NONE, &ev);
+	spin_unlock_bh(&t->lock);
+	vpnfo_events_send(t->net, &ev);
+}
+
+static void vpnfo_peer_free(struct vpnfo_peer *p)
 {
 	free_percpu(p->pcpu);
 	kfree(p);
 }
 
-/* Unlinked peer with defaults; the caller fills it and calls _link(). */
-struct vpnfo_peer *vpnfo_peer_create(struct vpnfo_tunnel *t, const char *name)
+/* Unlinked peer with defaults. */
+static struct vpnfo_peer *vpnfo_peer_create(struct vpnfo_tunnel *t,
+					    const char *name)
 {
 	struct vpnfo_peer *p;
 
@@ -205,20 +230,133 @@ struct vpnfo_peer *vpnfo_peer_create(struct vpnfo_tunnel *t, const char *name)
 	return p;
 }
 
-void vpnfo_peer_link(struct vpnfo_tunnel *t, struct vpnfo_peer *p)
+/*
+ * The settings PEER_NEW and PEER_SET share: priority and probe parameters.
+ * The caller re-selects when the priority changed on a linked peer.
+ */
+static void vpnfo_peer_apply(struct vpnfo_peer *p,
+			     const struct vpnfo_peer_cfg *cfg)
 {
+	lockdep_assert_held(&p->tunnel->lock);
+
+	if (cfg->interval_us)
+		p->interval_ns = (u64)cfg->interval_us * NSEC_PER_USEC;
+	if (cfg->threshold)
+		p->threshold = cfg->threshold;
+	if (cfg->rise)
+		p->rise = cfg->rise;
+	if (cfg->set_priority)
+		p->priority = cfg->priority;
+}
+
+/*
+ * Probes must travel inside the tunnel: the probe address (and the source,
+ * when given) must fall inside one of the tunnel's selectors.
+ */
+static int vpnfo_peer_check_probe(const struct vpnfo_tunnel *t,
+				  const struct vpnfo_peer_cfg *cfg,
+				  struct netlink_ext_ack *extack)
+{
+	const struct vpnfo_addr *src = &cfg->probe_src, *dst = &cfg->probe_dst;
+	unsigned int i;
+
+	if (src->family && src->family != dst->family) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg->probe_src_attr,
+				    "probe source and destination differ in family");
+		return -EINVAL;
+	}
+	for (i = 0; i < t->n_sels; i++) {
+		const struct vpnfo_sel *sel = &t->sels[i];
+
+		if (sel->dst.family != dst->family ||
+		    !vpnfo_addr_in_prefix(&sel->dst, sel->dst_plen, &dst->a4))
+			continue;
+		if (src->family &&
+		    !vpnfo_addr_in_prefix(&sel->src, sel->src_plen, &src->a4))
+			continue;
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, cfg->probe_dst_attr,
+			    "probe address is outside the tunnel's selectors");
+	return -EINVAL;
+}
+
+/*
+ * Adds a peer and starts probing it. Refused: a name or mark already used
+ * in the tunnel, a full tunnel, a mark outside the tunnel's mark-mask, a
+ * probe address outside the selectors.
+ */
+int vpnfo_peer_add(struct vpnfo_tunnel *t, const struct vpnfo_peer_cfg *cfg,
+		   struct netlink_ext_ack *extack)
+{
+	struct vpnfo_peer *p, *q;
+	int err;
+
+	lockdep_assert_held(&vpnfo_pernet(t->net)->lock);
+
+	if (vpnfo_peer_find(t, cfg->name)) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg->name_attr, "peer exists");
+		return -EEXIST;
+	}
+	if (t->n_peers >= VPNFO_PEERS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many peers in this tunnel");
+		return -ENOSPC;
+	}
+	if (cfg->mark & ~t->mark_mask) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg->mark_attr,
+				    "mark has bits outside the tunnel's mark-mask");
+		return -EINVAL;
+	}
+	list_for_each_entry(q, &t->peers, node) {
+		if (q->mark == cfg->mark) {
+			NL_SET_ERR_MSG_ATTR(extack, cfg->mark_attr,
+					    "mark used by another peer");
+			return -EEXIST;
+		}
+	}
+	err = vpnfo_peer_check_probe(t, cfg, extack);
+	if (err)
+		return err;
+
+	p = vpnfo_peer_create(t, cfg->name);
+	if (!p)
+		return -ENOMEM;
+	p->mark = cfg->mark;
+	p->remote = cfg->remote;
+	p->probe_dst = cfg->probe_dst;
+	p->probe_src = cfg->probe_src;
+
 	spin_lock_bh(&t->lock);
+	vpnfo_peer_apply(p, cfg);
 	p->id = ++t->next_peer_id;
 	list_add_tail_rcu(&p->node, &t->peers);
 	t->n_peers++;
 	spin_unlock_bh(&t->lock);
 	vpnfo_probe_start(p);
+	return 0;
 }
 
-/* Called with vn->lock held. */
+/* PEER_SET: new probe parameters apply from the next tick. */
+void vpnfo_peer_change(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
+		       const struct vpnfo_peer_cfg *cfg)
+{
+	struct vpnfo_events ev = {};
+
+	lockdep_assert_held(&vpnfo_pernet(t->net)->lock);
+
+	spin_lock_bh(&t->lock);
+	vpnfo_peer_apply(p, cfg);
+	if (cfg->set_priority)
+		vpnfo_select(t, VPNFO_REASON_PRIORITY, &ev);
+	spin_unlock_bh(&t->lock);
+	vpnfo_events_send(t->net, &ev);
+}
+
 void vpnfo_peer_destroy(struct vpnfo_tunnel *t, struct vpnfo_peer *p)
 {
 	struct vpnfo_events ev = {};
+
+	lockdep_assert_held(&vpnfo_pernet(t->net)->lock);
 
 	spin_lock_bh(&t->lock);
 	list_del_rcu(&p->node);
@@ -234,11 +372,12 @@ void vpnfo_peer_destroy(struct vpnfo_tunnel *t, struct vpnfo_peer *p)
 	vpnfo_peer_free(p);
 }
 
-/* Called with vn->lock held. */
 void vpnfo_tunnel_destroy(struct vpnfo_net *vn, struct vpnfo_tunnel *t)
 {
 	struct vpnfo_peer *p, *tmp;
 	struct vpnfo_key *key;
+
+	lockdep_assert_held(&vn->lock);
 
 	list_del_rcu(&t->node);
 	WRITE_ONCE(vn->n_tunnels, vn->n_tunnels - 1);
@@ -261,7 +400,7 @@ void vpnfo_tunnel_destroy(struct vpnfo_net *vn, struct vpnfo_tunnel *t)
 	vpnfo_key_free(key);
 	free_percpu(t->pcpu);
 	kfree(t);
-	vpnfo_probe_sock_put(vn);
+	vpnfo_socket_put(vn);
 }
 
 static void vpnfo_pcpu_sum(struct vpnfo_pcpu_stats __percpu *pcpu,

@@ -27,23 +27,12 @@
 
 #include <linux/vpnfo.h>
 
+#include "addr.h"
+#include "compat.h"
+
 struct crypto_shash;
 struct sk_buff;
 struct socket;
-
-/* An address of either family; family is AF_INET or AF_INET6. */
-struct vpnfo_addr {
-	u16 family;
-	union {
-		__be32 a4;
-		struct in6_addr a6;
-	};
-};
-
-struct vpnfo_sel {
-	struct vpnfo_addr src, dst;
-	u8 src_plen, dst_plen;
-};
 
 /* Data-path counters, per CPU so that the hooks never share a line. */
 struct vpnfo_pcpu_stats {
@@ -199,53 +188,95 @@ struct vpnfo_events {
 	struct vpnfo_event_msg msg[VPNFO_EVENTS_MAX];
 };
 
-/* Address helpers, in tunnel.c */
-bool vpnfo_addr_equal(const struct vpnfo_addr *a, const struct vpnfo_addr *b);
-bool vpnfo_addr_in_prefix(const struct vpnfo_addr *net, u8 plen,
-			  const void *addr);
-bool vpnfo_sel_match(const struct vpnfo_sel *sel, u16 family,
-		     const void *saddr, const void *daddr);
+/* tunnel.c */
 bool vpnfo_tunnel_covers(const struct vpnfo_tunnel *t, u16 family,
 			 const void *saddr, const void *daddr);
 
-/* tunnel.c: lifetime; all called with vn->lock held. */
+/* A probe key from a request; the attribute only points extack at it. */
+struct vpnfo_key_cfg {
+	const u8 *data;
+	unsigned int len;
+	const struct nlattr *attr;
+};
+
+/* A TUNNEL_NEW request, already translated from netlink. */
+struct vpnfo_tunnel_cfg {
+	const char *name;
+	u32 mark_mask;
+	const struct vpnfo_sel *sels;
+	unsigned int n_sels;
+	u32 hold_ms;
+	struct vpnfo_key_cfg key;	/* attr NULL: no key */
+	const struct nlattr *name_attr;
+};
+
+/*
+ * The settings of a PEER_NEW or PEER_SET request, already translated from
+ * netlink. Zero interval_us, threshold or rise: unchanged (the default for
+ * a new peer). The attributes are kept only to point extack at the value a
+ * rule refuses; any of them may be NULL.
+ */
+struct vpnfo_peer_cfg {
+	const char *name;
+	u32 mark;
+	struct vpnfo_addr remote;
+	struct vpnfo_addr probe_dst;
+	struct vpnfo_addr probe_src;	/* family 0: chosen by routing */
+	bool set_priority;
+	u32 priority;
+	u32 interval_us;
+	u32 threshold;
+	u32 rise;
+	const struct nlattr *name_attr, *mark_attr;
+	const struct nlattr *probe_dst_attr, *probe_src_attr;
+};
+
+/* tunnel.c: lifetime; all called with vn->lock held (lockdep checks). */
 struct vpnfo_tunnel *vpnfo_tunnel_find(struct vpnfo_net *vn, const char *name);
 struct vpnfo_tunnel *vpnfo_tunnel_find_id_rcu(struct vpnfo_net *vn, u32 id);
 struct vpnfo_peer *vpnfo_peer_find(struct vpnfo_tunnel *t, const char *name);
 struct vpnfo_peer *vpnfo_peer_find_id_rcu(struct vpnfo_tunnel *t, u32 id);
-struct vpnfo_tunnel *vpnfo_tunnel_create(struct vpnfo_net *vn, const char *name,
-					 u32 mark_mask, const struct vpnfo_sel *sels,
-					 unsigned int n_sels, u32 hold_ms,
-					 struct netlink_ext_ack *extack);
+int vpnfo_tunnel_add(struct vpnfo_net *vn, const struct vpnfo_tunnel_cfg *cfg,
+		     struct netlink_ext_ack *extack);
 void vpnfo_tunnel_destroy(struct vpnfo_net *vn, struct vpnfo_tunnel *t);
-struct vpnfo_peer *vpnfo_peer_create(struct vpnfo_tunnel *t, const char *name);
-void vpnfo_peer_link(struct vpnfo_tunnel *t, struct vpnfo_peer *p);
-void vpnfo_peer_free(struct vpnfo_peer *p);
+void vpnfo_tunnel_set_hold(struct vpnfo_tunnel *t, u32 hold_ms);
+int vpnfo_peer_add(struct vpnfo_tunnel *t, const struct vpnfo_peer_cfg *cfg,
+		   struct netlink_ext_ack *extack);
+void vpnfo_peer_change(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
+		       const struct vpnfo_peer_cfg *cfg);
 void vpnfo_peer_destroy(struct vpnfo_tunnel *t, struct vpnfo_peer *p);
 int vpnfo_key_set(struct vpnfo_net *vn, struct vpnfo_key __rcu **slot,
 		  const u8 *key, unsigned int len);
+int vpnfo_key_apply(struct vpnfo_net *vn, struct vpnfo_key __rcu **slot,
+		    const struct vpnfo_key_cfg *key,
+		    struct netlink_ext_ack *extack);
 void vpnfo_tunnel_stats(const struct vpnfo_tunnel *t, u64 *tx, u64 *drop);
 void vpnfo_peer_stats(const struct vpnfo_peer *p, u64 *tx);
 
-/* probe.c */
-int vpnfo_probe_sock_get(struct vpnfo_net *vn, struct netlink_ext_ack *extack);
-void vpnfo_probe_sock_put(struct vpnfo_net *vn);
-void vpnfo_probe_start(struct vpnfo_peer *p);
-void vpnfo_probe_stop(struct vpnfo_peer *p);
+/* socket.c */
+int vpnfo_socket_get(struct vpnfo_net *vn, struct netlink_ext_ack *extack);
+void vpnfo_socket_put(struct vpnfo_net *vn);
+int vpnfo_socket_send(struct vpnfo_net *vn, const struct vpnfo_addr *src,
+		      const struct vpnfo_addr *dst, u32 mark,
+		      const void *payload, unsigned int len);
+bool vpnfo_rx_via(struct sk_buff *skb, const struct vpnfo_addr *remote);
+
+/* mac.c */
 int vpnfo_probe_mac(struct vpnfo_key *key, const struct vpnfo_probe_msg *msg,
 		    u8 *mac);
-int vpnfo_udp_rcv(struct sock *sk, struct sk_buff *skb);
-bool vpnfo_rx_via(struct sk_buff *skb, const struct vpnfo_addr *remote);
 bool vpnfo_probe_mac_ok(struct vpnfo_key *key,
 			const struct vpnfo_probe_msg *msg);
-int vpnfo_probe_xmit(struct net *net, const struct vpnfo_addr *src,
-		     const struct vpnfo_addr *dst, u32 mark, const void *payload,
-		     unsigned int len, bool need_xfrm);
+
+/* probe.c */
+void vpnfo_probe_start(struct vpnfo_peer *p);
+void vpnfo_probe_stop(struct vpnfo_peer *p);
+void vpnfo_probe_reply(struct vpnfo_net *vn, struct sk_buff *skb,
+		       const struct vpnfo_addr *saddr,
+		       const struct vpnfo_probe_msg *msg);
 
 /* switch.c */
 void vpnfo_select(struct vpnfo_tunnel *t, u8 reason, struct vpnfo_events *ev);
-int vpnfo_force_switch(struct vpnfo_tunnel *t, struct vpnfo_peer *p,
-		       struct vpnfo_events *ev);
+int vpnfo_force_switch(struct vpnfo_tunnel *t, struct vpnfo_peer *p);
 void vpnfo_peer_set_state(struct vpnfo_peer *p, u8 state,
 			  struct vpnfo_events *ev);
 void vpnfo_tunnel_timers_init(struct vpnfo_tunnel *t);
@@ -256,6 +287,9 @@ void vpnfo_event_add(struct vpnfo_events *ev, u8 type, u8 reason,
 		     const struct vpnfo_peer *from, const struct vpnfo_peer *to);
 
 /* reflect.c */
+int vpnfo_reflector_set(struct vpnfo_net *vn, bool enable,
+			const struct vpnfo_key_cfg *key,
+			struct netlink_ext_ack *extack);
 void vpnfo_reflect(struct vpnfo_net *vn, struct sk_buff *skb,
 		   const struct vpnfo_addr *saddr,
 		   const struct vpnfo_addr *daddr,
