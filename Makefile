@@ -2,19 +2,25 @@
 #
 # vpnfo top-level build.
 #   make          module (kmod/vpnfo.ko) and userspace tools
+#   make module-kernels   the module for every installed kernel, build/kmod/KVER/
 #   make check    unit tests, then the kselftests inside QEMU
 #   make demo     the failover lab in QEMU, as a timeline
 #   make install  programs, systemd units, examples, completion (DESTDIR, PREFIX)
 #   make dkms-install | modules_install   vpnfo.ko for the installed kernel
 #
-# The module builds against Debian's 6.1 headers by default, not against
-# the running kernel: the build machines run another kernel.
+# The module builds for the running kernel when its headers are installed,
+# otherwise for the newest kernel in /lib/modules that has headers; KVER=
+# (a version in /lib/modules) or KDIR= (a kernel build tree) override it.
+# `make module-kernels` builds it for every kernel with headers, each in
+# build/kmod/KVER/ (what `make check` tests on 6.1 and 6.12).
 
-KVER ?= $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -V | tail -n 1)
+KVERS := $(shell for d in /lib/modules/*/build; do [ -d "$$d" ] && \
+	basename "$${d%/build}"; done 2>/dev/null | sort -V)
+KVER ?= $(if $(filter $(shell uname -r),$(KVERS)),$(shell uname -r),$(lastword $(KVERS)))
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
-.PHONY: all deps module ctl pki check check-unit check-kselftest demo bench clean
+.PHONY: all deps module module-kernels ctl pki check check-unit check-kselftest demo bench clean
 .PHONY: install uninstall modules_install dkms-install dkms-uninstall
 
 all: module ctl pki
@@ -23,7 +29,13 @@ deps:
 	@scripts/install-deps
 
 module:
+	@[ -d "$(KDIR)" ] || { echo "module: no kernel build tree at '$(KDIR)'" \
+		"(install linux-headers-amd64, or set KVER= / KDIR=)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+module-kernels:
+	@[ -n "$(KVERS)" ] || { echo "module-kernels: no kernel headers in /lib/modules" >&2; exit 1; }
+	@for k in $(KVERS); do scripts/module-build "$$k" || exit 1; done
 
 ctl:
 	$(MAKE) -C ctl

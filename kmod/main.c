@@ -93,4 +93,5 @@ module_exit(vpnfo_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("In-kernel IPsec peer probing and atomic SA switchover");
 MODULE_AUTHOR("vpnfo developers");
+MODULE_VERSION(VPNFO_VERSION);
 MODULE_ALIAS_GENL_FAMILY(VPNFO_GENL_NAME);

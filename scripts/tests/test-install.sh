@@ -198,16 +198,17 @@ check "make dkms-install DESTDIR= copies the module source to /usr/src/vpnfo-$ve
 	 [ -f $src/kmod/Kbuild ] && [ -f $src/kmod/main.c ] && [ -f $src/kmod/uapi/linux/vpnfo.h ] &&
 	 cmp -s $src/VERSION VERSION || { diag "$tmp/dk.log"; false; }'
 
-# --- dkms build, for real -------------------------------------------------------
-# the kernel the Makefile builds for by default (Debian's 6.1), or $KVER
-kver=${KVER:-$(ls /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -V | tail -n 1)}
-[ -n "$kver" ] || kver=$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
+# --- dkms build, for real, for every installed kernel with headers -------------
+# (what dkms autoinstall does; Debian 12: 6.1 and 6.12). modules_install
+# below uses the kernel the Makefile builds for by default, or $KVER.
+kvers=$(for d in /lib/modules/*/build; do [ -d "$d" ] && basename "${d%/build}"; done | sort -V)
+kver=${KVER:-$(make -s --no-print-directory --eval='vpnfo-print-kver: ; @echo $(KVER)' vpnfo-print-kver 2>/dev/null)}
 if ! command -v dkms >/dev/null; then
-	skip "dkms build vpnfo/$version for $kver" "dkms not installed"
+	skip "dkms build vpnfo/$version for every kernel" "dkms not installed"
 elif [ "$(id -u)" != 0 ]; then
-	skip "dkms build vpnfo/$version for $kver" "not root"
-elif [ ! -d "/lib/modules/$kver/build" ]; then
-	skip "dkms build vpnfo/$version for $kver" "no headers in /lib/modules/$kver/build"
+	skip "dkms build vpnfo/$version for every kernel" "not root"
+elif [ -z "$kvers" ]; then
+	skip "dkms build vpnfo/$version for every kernel" "no kernel headers in /lib/modules"
 else
 	# own source and dkms trees: the system's /usr/src and /var/lib/dkms stay untouched
 	mkdir -p "$tmp/src" "$tmp/dkms"
@@ -217,11 +218,18 @@ else
 		>"$tmp/dkms.log" 2>&1; then
 		dkms_added=1
 	fi
-	dkms build "vpnfo/$version" -k "$kver" --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" \
-		>>"$tmp/dkms.log" 2>&1
-	st=$?
-	check "dkms build vpnfo/$version for $kver" \
-		'[ $st = 0 ] && ls "$tmp/dkms/vpnfo/$version/$kver"/*/module/vpnfo.ko* >/dev/null 2>&1 || { diag "$tmp/dkms.log"; false; }'
+	built="" broken=""
+	for k in $kvers; do
+		if dkms build "vpnfo/$version" -k "$k" --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" \
+			>>"$tmp/dkms.log" 2>&1 &&
+			ls "$tmp/dkms/vpnfo/$version/$k"/*/module/vpnfo.ko* >/dev/null 2>&1; then
+			built="$built $k"
+		else
+			broken="$broken $k"
+		fi
+	done
+	check "dkms build vpnfo/$version for every kernel with headers:${built:- none}" \
+		'[ -z "$broken" ] || { echo "# failed for:$broken"; diag "$tmp/dkms.log"; false; }'
 fi
 
 # --- modules_install into a scratch INSTALL_MOD_PATH ------------------------------
