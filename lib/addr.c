@@ -11,12 +11,10 @@ int addr_parse(const char *s, struct vpnfo_addr *a)
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, s, a->bytes) == 1) {
 		a->family = AF_INET;
-		a->len = 4;
 		return 0;
 	}
 	if (inet_pton(AF_INET6, s, a->bytes) == 1) {
 		a->family = AF_INET6;
-		a->len = 16;
 		return 0;
 	}
 	memset(a, 0, sizeof(*a));
@@ -39,7 +37,7 @@ int prefix_parse(const char *s, struct vpnfo_prefix *p)
 	if (addr_parse(buf, &p->addr))
 		return -EINVAL;
 	if (!slash) {
-		p->plen = p->addr.len * 8;
+		p->plen = addr_len(&p->addr) * 8;
 		return 0;
 	}
 	/* Decimal digits only: "/010" is ten, "/+8" and "/0x8" nothing. */
@@ -53,7 +51,7 @@ int prefix_parse(const char *s, struct vpnfo_prefix *p)
 		if (plen > 128)
 			return -EINVAL;
 	}
-	if (plen > p->addr.len * 8u)
+	if (plen > addr_len(&p->addr) * 8u)
 		return -EINVAL;
 	p->plen = (uint8_t)plen;
 	return 0;
@@ -68,9 +66,15 @@ int addr_from_bytes(const void *data, size_t len, struct vpnfo_addr *a)
 		a->family = AF_INET6;
 	else
 		return -EBADMSG;
-	a->len = (uint8_t)len;
 	memcpy(a->bytes, data, len);
 	return 0;
+}
+
+void addr_set(struct vpnfo_addr *a, int family, const void *raw)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	memcpy(a->bytes, raw, addr_len(a));
 }
 
 int addr_format(const struct vpnfo_addr *a, char *buf, size_t size)

@@ -10,10 +10,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
+/* The one address type of userspace: vpnfoctl, vpnfod, the IKE library
+ * and its XFRM seam all carry this. Its length follows from the family. */
 struct vpnfo_addr {
-	int family;		/* AF_INET or AF_INET6; 0: absent */
-	uint8_t len;		/* 4 or 16 */
+	int family;		/* AF_INET or AF_INET6; 0: absent (wildcard) */
 	uint8_t bytes[16];
 };
 
@@ -21,6 +23,15 @@ struct vpnfo_prefix {
 	struct vpnfo_addr addr;
 	uint8_t plen;
 };
+
+/* 4, 16, or 0 for an absent address. */
+static inline unsigned int addr_len(const struct vpnfo_addr *a)
+{
+	return a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
+}
+
+/* FAMILY's 4 or 16 bytes from RAW; the rest zeroed. */
+void addr_set(struct vpnfo_addr *a, int family, const void *raw);
 
 #define ADDR_STRLEN	46	/* INET6_ADDRSTRLEN */
 #define PREFIX_STRLEN	(ADDR_STRLEN + 4)

@@ -61,7 +61,7 @@ struct ike_conf {
 };
 
 struct ike_addr {
-	struct xfrm_addr ip;
+	struct vpnfo_addr ip;
 	uint16_t port;
 };
 
@@ -265,7 +265,7 @@ int ike_ts_narrow(const struct ike_ts_pl *peer, const struct ike_ts_pl *ours,
 /* Whether every selector of @a lies inside one of @b. */
 bool ike_ts_subset(const struct ike_ts_pl *a, const struct ike_ts_pl *b);
 /* A prefix form of a TS range, or -EINVAL if it is not one. */
-int ike_ts_to_sel(const struct ike_ts *ts, struct xfrm_addr *a,
+int ike_ts_to_sel(const struct ike_ts *ts, struct vpnfo_addr *a,
 		  uint8_t *plen);
 int ike_ts_from_prefix(struct ike_ts *ts, int family, const uint8_t *addr,
 		       uint8_t plen);

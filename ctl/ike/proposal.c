@@ -211,7 +211,7 @@ int ike_ts_narrow(const struct ike_ts_pl *peer, const struct ike_ts_pl *ours,
 	return out->n ? 0 : -ENOENT;
 }
 
-int ike_ts_to_sel(const struct ike_ts *ts, struct xfrm_addr *a,
+int ike_ts_to_sel(const struct ike_ts *ts, struct vpnfo_addr *a,
 		  uint8_t *plen)
 {
 	size_t al = ts_alen(ts), i;
@@ -235,7 +235,7 @@ int ike_ts_to_sel(const struct ike_ts *ts, struct xfrm_addr *a,
 	}
 	memset(a, 0, sizeof(*a));
 	a->family = ts->type == IKE_TS_IPV4 ? AF_INET : AF_INET6;
-	memcpy(a->a, ts->start, al);
+	memcpy(a->bytes, ts->start, al);
 	*plen = (uint8_t)bits;
 	return 0;
 }

@@ -137,7 +137,7 @@ static int natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a,
 	ike_wr_init(&w, buf, sizeof(buf));
 	ike_wr_u64(&w, spi_i);
 	ike_wr_u64(&w, spi_r);
-	ike_wr_bytes(&w, a->ip.a, alen);
+	ike_wr_bytes(&w, a->ip.bytes, alen);
 	ike_wr_u16(&w, a->port);
 	return ike_sha1(buf, w.len, out);
 }
@@ -218,7 +218,7 @@ int ike_cookie_make(const struct ike_sa *sa, const struct ike_pls *p,
 
 	ike_wr_init(&w, buf, sizeof(buf));
 	ike_wr_bytes(&w, p->nonce.p, p->nonce.len);
-	ike_wr_bytes(&w, sa->remote.ip.a,
+	ike_wr_bytes(&w, sa->remote.ip.bytes,
 		     sa->remote.ip.family == AF_INET ? 4 : 16);
 	ike_wr_u64(&w, spi_i);
 	if (w.err)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/addr.h"
+
 /*
  * The kernel-state interface of vpnfod: everything that goes into XFRM goes
  * through one of these operations. xfrm_netlink.c (libike-xfrm.a)
@@ -16,13 +18,8 @@
 #define VPNFOD_REQID_BASE	0x76640000u
 #define VPNFOD_REQID_MASK	0xffff0000u
 
-struct xfrm_addr {
-	int family;		/* AF_INET or AF_INET6, 0 = wildcard */
-	uint8_t a[16];
-};
-
 struct xfrm_sel {
-	struct xfrm_addr src, dst;
+	struct vpnfo_addr src, dst;
 	uint8_t splen, dplen;
 	uint8_t proto;		/* 0 = any */
 	uint16_t sport, dport;	/* 0 = any */
@@ -31,7 +28,7 @@ struct xfrm_sel {
 #define XFRM_KEY_MAX	64
 
 struct xfrm_sa_spec {
-	struct xfrm_addr src, dst;	/* outer addresses */
+	struct vpnfo_addr src, dst;	/* outer addresses */
 	uint32_t spi;			/* host order */
 	uint32_t reqid;
 	bool aead;
@@ -56,14 +53,14 @@ struct xfrm_pol_spec {
 	uint32_t priority;
 	uint32_t mark, mark_mask;
 	/* Template; addresses with family 0 are wildcards. */
-	struct xfrm_addr tsrc, tdst;
+	struct vpnfo_addr tsrc, tdst;
 	uint32_t reqid;
 	bool transport;
 };
 
 struct xfrm_ops {
 	int (*sa_add)(void *ctx, const struct xfrm_sa_spec *sa);
-	int (*sa_del)(void *ctx, const struct xfrm_addr *dst, uint32_t spi);
+	int (*sa_del)(void *ctx, const struct vpnfo_addr *dst, uint32_t spi);
 	/* Adds or replaces (policy identity: selector, dir, mark). */
 	int (*pol_add)(void *ctx, const struct xfrm_pol_spec *pol);
 	int (*pol_del)(void *ctx, const struct xfrm_pol_spec *pol);

@@ -26,14 +26,14 @@
 #define UDP_ENCAP_ESPINUDP 2
 #endif
 
-static struct nl_addr *addr_of(const struct xfrm_addr *a, int family,
+static struct nl_addr *addr_of(const struct vpnfo_addr *a, int family,
 			       int plen)
 {
 	static const uint8_t zero[16];
 	int fam = a->family ? a->family : family;
 	struct nl_addr *n;
 
-	n = nl_addr_build(fam, a->family ? a->a : zero,
+	n = nl_addr_build(fam, a->family ? a->bytes : zero,
 			  fam == AF_INET ? 4 : 16);
 	if (n && plen >= 0)
 		nl_addr_set_prefixlen(n, plen);
@@ -134,7 +134,7 @@ static int k_sa_add(void *ctx, const struct xfrm_sa_spec *s)
 					  (const char *)s->auth_key);
 	}
 	if (s->encap_sport) {
-		struct nl_addr *oa = addr_of(&(struct xfrm_addr){ 0 },
+		struct nl_addr *oa = addr_of(&(struct vpnfo_addr){ 0 },
 					     s->dst.family, -1);
 
 		xfrmnl_sa_set_encap_tmpl(sa, UDP_ENCAP_ESPINUDP,
@@ -151,7 +151,7 @@ out:
 	return err;
 }
 
-static int k_sa_del(void *ctx, const struct xfrm_addr *d, uint32_t spi)
+static int k_sa_del(void *ctx, const struct vpnfo_addr *d, uint32_t spi)
 {
 	struct nl_sock *sk = ctx;
 	struct xfrmnl_sa *sa = xfrmnl_sa_alloc();

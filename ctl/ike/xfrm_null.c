@@ -8,7 +8,7 @@ static int null_sa_add(void *c, const struct xfrm_sa_spec *s)
 	return 0;
 }
 
-static int null_sa_del(void *c, const struct xfrm_addr *d, uint32_t spi)
+static int null_sa_del(void *c, const struct vpnfo_addr *d, uint32_t spi)
 {
 	(void)c, (void)d, (void)spi;
 	return 0;

@@ -111,10 +111,10 @@ static int sel_parse(struct nlattr *nest, struct vpnfo_prefix *src,
 	    get_addr(tb[VPNFO_SEL_A_DST], &dst->addr))
 		return -EBADMSG;
 	src->plen = tb[VPNFO_SEL_A_SRC_PLEN] ?
-		nla_get_u8(tb[VPNFO_SEL_A_SRC_PLEN]) : src->addr.len * 8;
+		nla_get_u8(tb[VPNFO_SEL_A_SRC_PLEN]) : addr_len(&src->addr) * 8;
 	dst->plen = tb[VPNFO_SEL_A_DST_PLEN] ?
-		nla_get_u8(tb[VPNFO_SEL_A_DST_PLEN]) : dst->addr.len * 8;
-	if (src->plen > src->addr.len * 8 || dst->plen > dst->addr.len * 8)
+		nla_get_u8(tb[VPNFO_SEL_A_DST_PLEN]) : addr_len(&dst->addr) * 8;
+	if (src->plen > addr_len(&src->addr) * 8 || dst->plen > addr_len(&dst->addr) * 8)
 		return -EBADMSG;
 	return 0;
 }

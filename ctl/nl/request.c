@@ -18,9 +18,9 @@ static int sel_put(struct nl_msg *msg, const struct vpnfo_prefix *src,
 	struct nlattr *nest = nla_nest_start(msg, VPNFO_A_SELECTOR);
 
 	if (!nest ||
-	    nla_put(msg, VPNFO_SEL_A_SRC, src->addr.len, src->addr.bytes) ||
+	    nla_put(msg, VPNFO_SEL_A_SRC, addr_len(&src->addr), src->addr.bytes) ||
 	    nla_put_u8(msg, VPNFO_SEL_A_SRC_PLEN, src->plen) ||
-	    nla_put(msg, VPNFO_SEL_A_DST, dst->addr.len, dst->addr.bytes) ||
+	    nla_put(msg, VPNFO_SEL_A_DST, addr_len(&dst->addr), dst->addr.bytes) ||
 	    nla_put_u8(msg, VPNFO_SEL_A_DST_PLEN, dst->plen))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -29,9 +29,9 @@ static int sel_put(struct nl_msg *msg, const struct vpnfo_prefix *src,
 
 static int addr_put(struct nl_msg *msg, int attr, const struct vpnfo_addr *a)
 {
-	if (!a->len)
+	if (!addr_len(a))
 		return 0;
-	return nla_put(msg, attr, a->len, a->bytes) ? -EMSGSIZE : 0;
+	return nla_put(msg, attr, addr_len(a), a->bytes) ? -EMSGSIZE : 0;
 }
 
 static int u32_put_if(struct nl_msg *msg, int attr, bool has, uint32_t v)

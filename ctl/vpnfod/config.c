@@ -30,41 +30,15 @@ static int bad(struct vpnfod_conf *c, unsigned int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int parse_addr(const char *s, struct xfrm_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->a) == 1)
-		a->family = AF_INET;
-	else if (inet_pton(AF_INET6, s, a->a) == 1)
-		a->family = AF_INET6;
-	else
-		return -EINVAL;
-	return 0;
-}
-
+/* The prefix parser of lib/addr.h: decimal lengths, a bare address is a
+ * host prefix. */
 static int parse_prefix(const char *s, struct ike_ts *ts)
 {
-	char buf[64], *slash;
-	struct xfrm_addr a;
-	unsigned long plen;
+	struct vpnfo_prefix p;
 
-	if (strlen(s) >= sizeof(buf))
+	if (prefix_parse(s, &p))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (parse_addr(buf, &a))
-		return -EINVAL;
-	plen = a.family == AF_INET ? 32 : 128;
-	if (slash) {
-		uint32_t v;
-
-		if (num_parse_u32(slash + 1, 0, (uint32_t)plen, &v))
-			return -EINVAL;
-		plen = v;
-	}
-	return ike_ts_from_prefix(ts, a.family, a.a, (uint8_t)plen);
+	return ike_ts_from_prefix(ts, p.addr.family, p.addr.bytes, p.plen);
 }
 
 /* Decimal or 0x hex, strictly ("010" is ten). */
@@ -188,7 +162,7 @@ static int parse_kv(struct vpnfod_conf *c, struct vpnfod_peer *p,
 	if (!strcmp(key, "local") || !strcmp(key, "remote")) {
 		struct ike_addr *a = key[0] == 'l' ? &p->local : &p->remote;
 
-		if (nv != 1 || parse_addr(v[0], &a->ip))
+		if (nv != 1 || addr_parse(v[0], &a->ip))
 			return bad(c, ln, "bad address \"%s\"", v[0]);
 	} else if (!strcmp(key, "local-ts") || !strcmp(key, "remote-ts")) {
 		struct ike_ts_pl *ts = key[0] == 'l' ? &k->ts_local :
@@ -490,7 +464,7 @@ static void link_groups(struct vpnfod_conf *c)
 
 			if (!q->initiator &&
 			    q->local.ip.family == p->local.ip.family &&
-			    !memcmp(q->local.ip.a, p->local.ip.a, 16)) {
+			    !memcmp(q->local.ip.bytes, p->local.ip.bytes, 16)) {
 				p->ike.alt = &q->ike;
 				break;
 			}

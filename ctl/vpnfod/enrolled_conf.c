@@ -49,19 +49,6 @@ void enrolled_init(struct enrolled *e)
 	e->o.mark_mask = ENROLLED_MARK_MASK;
 }
 
-/* The pure readers of lib/addr.h; the callers say what was wrong. */
-static int addr_read(const char *s, struct xfrm_addr *a)
-{
-	struct vpnfo_addr va;
-
-	if (addr_parse(s, &va))
-		return -EINVAL;
-	memset(a, 0, sizeof(*a));
-	a->family = va.family;
-	memcpy(a->a, va.bytes, va.len);
-	return 0;
-}
-
 static int ts_add(struct ike_ts_pl *ts, const char *s)
 {
 	struct vpnfo_prefix p;
@@ -114,7 +101,7 @@ static int opt_kv(struct enrolled *e, struct vpnfod_conf *c, const char *f,
 					    "more than %d)", f, ln, v[i],
 					    IKE_TS_MAX);
 	} else if (!strcmp(k, "local")) {
-		if (nv != 2 || addr_read(v[1], &o->local))
+		if (nv != 2 || addr_parse(v[1], &o->local))
 			return fail(c, "%s:%u: bad address \"%s\"", f, ln,
 				    v[1]);
 	} else if (!strcmp(k, "probe")) {
@@ -126,7 +113,7 @@ static int opt_kv(struct enrolled *e, struct vpnfod_conf *c, const char *f,
 		if (o->nprobe == VPNFOD_PEERS_MAX)
 			return fail(c, "%s:%u: more than %d probe lines", f,
 				    ln, VPNFOD_PEERS_MAX);
-		if (addr_read(v[2], &p->addr))
+		if (addr_parse(v[2], &p->addr))
 			return fail(c, "%s:%u: bad address \"%s\"", f, ln,
 				    v[2]);
 		strcpy(p->gw, v[1]);
@@ -387,7 +374,7 @@ static int selectors_set(struct vpnfod_conf *c, const char *file,
 }
 
 /* The source address the kernel would use towards @dst. */
-static int route_src(const struct xfrm_addr *dst, struct xfrm_addr *src)
+static int route_src(const struct vpnfo_addr *dst, struct vpnfo_addr *src)
 {
 	union {
 		struct sockaddr_in v4;
@@ -400,11 +387,11 @@ static int route_src(const struct xfrm_addr *dst, struct xfrm_addr *src)
 	if (dst->family == AF_INET) {
 		a.v4.sin_family = AF_INET;
 		a.v4.sin_port = htons(500);
-		memcpy(&a.v4.sin_addr, dst->a, 4);
+		memcpy(&a.v4.sin_addr, dst->bytes, 4);
 	} else {
 		a.v6.sin6_family = AF_INET6;
 		a.v6.sin6_port = htons(500);
-		memcpy(&a.v6.sin6_addr, dst->a, 16);
+		memcpy(&a.v6.sin6_addr, dst->bytes, 16);
 	}
 	fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -418,9 +405,9 @@ static int route_src(const struct xfrm_addr *dst, struct xfrm_addr *src)
 	memset(src, 0, sizeof(*src));
 	src->family = dst->family;
 	if (dst->family == AF_INET)
-		memcpy(src->a, &a.v4.sin_addr, 4);
+		memcpy(src->bytes, &a.v4.sin_addr, 4);
 	else
-		memcpy(src->a, &a.v6.sin6_addr, 16);
+		memcpy(src->bytes, &a.v6.sin6_addr, 16);
 	return 0;
 }
 
@@ -436,7 +423,7 @@ static int gw_addrs(struct vpnfod_conf *c, const char *file,
 	int i;
 
 	for (i = 0; i < gw->naddrs; i++) {
-		if (addr_read(gw->addrs[i], &p->remote.ip))
+		if (addr_parse(gw->addrs[i], &p->remote.ip))
 			continue;
 		if (e->o.local.family) {
 			if (p->remote.ip.family != e->o.local.family)
@@ -527,10 +514,10 @@ static int client_tunnel(struct vpnfod_conf *c, struct enrolled *e,
 		/* No inner address given: the one we have towards the
 		 * first gateway, the same for every tunnel (the module's
 		 * selector is one for all of them). */
-		const struct xfrm_addr *l = i ? &c->p[0].local.ip :
+		const struct vpnfo_addr *l = i ? &c->p[0].local.ip :
 					       &p->local.ip;
 
-		ike_ts_from_prefix(&k->ts_local.ts[0], l->family, l->a,
+		ike_ts_from_prefix(&k->ts_local.ts[0], l->family, l->bytes,
 				   l->family == AF_INET ? 32 : 128);
 		k->ts_local.n = 1;
 	}
@@ -706,7 +693,7 @@ int enrolled_gateway_group(struct vpnfod_conf *c, struct enrolled *e,
 		}
 		section_defaults(p, e);
 		strcpy(k->name, group);
-		if (addr_read(gw->addrs[i], &p->local.ip))
+		if (addr_parse(gw->addrs[i], &p->local.ip))
 			continue;
 		err = props_set(c, file, k, pol);
 		if (!err)

@@ -27,7 +27,7 @@
 
 struct enrolled_probe {
 	char gw[64];			/* gateway name in the policy */
-	struct xfrm_addr addr;		/* its inner probe address */
+	struct vpnfo_addr addr;		/* its inner probe address */
 	bool used;
 };
 
@@ -38,7 +38,7 @@ struct enrolled_opts {
 	uint32_t mark_mask;
 	struct ike_ts_pl ts_local;	/* client: our inner prefixes */
 	struct ike_ts_pl ts_remote;	/* gateway: the clients' prefixes */
-	struct xfrm_addr local;		/* client: outer source, 0 = route */
+	struct vpnfo_addr local;		/* client: outer source, 0 = route */
 	unsigned int dpd_ms;
 	unsigned int nprobe;
 	struct enrolled_probe probe[VPNFOD_PEERS_MAX];
@@ -52,7 +52,7 @@ struct enrolled {
 	uint32_t probe_interval_ms, probe_failures, failback_ms;
 	/* Per section of the vpnfod_conf, same index. */
 	uint32_t prio[VPNFOD_PEERS_MAX];
-	struct xfrm_addr probe[VPNFOD_PEERS_MAX];	/* family 0: none */
+	struct vpnfo_addr probe[VPNFOD_PEERS_MAX];	/* family 0: none */
 };
 
 /* vpnfod's entry: init, the options file (may be NULL), then the client

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	log_set_level(LOG_LEVEL_NONE);
 	p->ike.dpd_ms = 0;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	memcpy(&me.sin_addr, p->local.ip.a, 4);
+	memcpy(&me.sin_addr, p->local.ip.bytes, 4);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) ||
 	    getsockname(fd, (struct sockaddr *)&me, &mlen)) {
 		perror("ike-bench: socket");
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	}
 	peer.sin_family = AF_INET;
 	peer.sin_port = htons(port);
-	memcpy(&peer.sin_addr, p->remote.ip.a, 4);
+	memcpy(&peer.sin_addr, p->remote.ip.bytes, 4);
 	local = p->local;
 	local.port = ntohs(me.sin_port);
 	remote = p->remote;

@@ -25,34 +25,18 @@ static int plan_fail(char *err, size_t n, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static void ctl_of(const struct xfrm_addr *x, struct vpnfo_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = x->family;
-	a->len = x->family == AF_INET ? 4 : 16;
-	memcpy(a->bytes, x->a, a->len);
-}
-
 static int prefix_of(const struct ike_ts *ts, struct vpnfo_prefix *p)
 {
-	struct xfrm_addr a;
-	uint8_t plen;
-	int err = ike_ts_to_sel(ts, &a, &plen);
-
-	if (err)
-		return err;
-	ctl_of(&a, &p->addr);
-	p->plen = plen;
-	return 0;
+	return ike_ts_to_sel(ts, &p->addr, &p->plen);
 }
 
 /* The gateway's own address, when it lies inside the selectors. */
-static bool probe_default(const struct vpnfod_peer *p, struct xfrm_addr *a)
+static bool probe_default(const struct vpnfod_peer *p, struct vpnfo_addr *a)
 {
 	struct ike_ts_pl one = { .n = 1 };
 
 	if (ike_ts_from_prefix(&one.ts[0], p->remote.ip.family,
-			       p->remote.ip.a,
+			       p->remote.ip.bytes,
 			       p->remote.ip.family == AF_INET ? 32 : 128) ||
 	    !ike_ts_subset(&one, &p->ike.ts_remote))
 		return false;
@@ -101,7 +85,7 @@ static int plan_peer(const struct vpnfod_conf *c, const struct enrolled *e,
 {
 	const struct vpnfod_peer *p = &c->p[i];
 	struct vnl_peer *g = &mp->p[mp->npeers];
-	struct xfrm_addr probe = e->probe[i];
+	struct vpnfo_addr probe = e->probe[i];
 	const struct ike_ts *src = &p->ike.ts_local.ts[0];
 	struct vpnfo_prefix sp;
 
@@ -116,10 +100,10 @@ static int plan_peer(const struct vpnfod_conf *c, const struct enrolled *e,
 	g->has_priority = true;
 	g->priority = e->prio[i];
 	g->mark = p->ike.mark;
-	ctl_of(&p->remote.ip, &g->remote);
-	ctl_of(&probe, &g->probe);
+	g->remote = p->remote.ip;
+	g->probe = probe;
 	/* Probes leave from our inner address when it is one host. */
-	if (!prefix_of(src, &sp) && sp.plen == sp.addr.len * 8 &&
+	if (!prefix_of(src, &sp) && sp.plen == addr_len(&sp.addr) * 8 &&
 	    sp.addr.family == probe.family)
 		g->src = sp.addr;
 	g->interval_us = clamp(e->probe_interval_ms * 1000,

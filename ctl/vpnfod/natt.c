@@ -84,21 +84,21 @@ int natt_send(int fd, const struct ike_sa *sa, const uint8_t *msg,
 	if (v4) {
 		to4->sin_family = AF_INET;
 		to4->sin_port = htons(sa->remote.port);
-		memcpy(&to4->sin_addr, sa->remote.ip.a, 4);
+		memcpy(&to4->sin_addr, sa->remote.ip.bytes, 4);
 		mh.msg_namelen = sizeof(*to4);
 		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
 		mh.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
 		memcpy(&((struct in_pktinfo *)CMSG_DATA(cm))->ipi_spec_dst,
-		       sa->local.ip.a, 4);
+		       sa->local.ip.bytes, 4);
 	} else {
 		to6->sin6_family = AF_INET6;
 		to6->sin6_port = htons(sa->remote.port);
-		memcpy(&to6->sin6_addr, sa->remote.ip.a, 16);
+		memcpy(&to6->sin6_addr, sa->remote.ip.bytes, 16);
 		mh.msg_namelen = sizeof(*to6);
 		cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
 		mh.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
 		memcpy(&((struct in6_pktinfo *)CMSG_DATA(cm))->ipi6_addr,
-		       sa->local.ip.a, 16);
+		       sa->local.ip.bytes, 16);
 	}
 	if (sendmsg(fd, &mh, 0) < 0)
 		return -errno;

@@ -194,7 +194,7 @@ static bool ip_eq(const struct ike_addr *a, const struct ike_addr *b)
 {
 	size_t l = a->ip.family == AF_INET ? 4 : 16;
 
-	return a->ip.family == b->ip.family && !memcmp(a->ip.a, b->ip.a, l);
+	return a->ip.family == b->ip.family && !memcmp(a->ip.bytes, b->ip.bytes, l);
 }
 
 static struct ike_sa *sa_find(struct daemon *d, const struct ike_hdr *h,
@@ -224,7 +224,7 @@ static struct vpnfod_peer *group_for(struct daemon *d,
 		size_t l = local->ip.family == AF_INET ? 4 : 16;
 
 		if (!p->initiator && p->local.ip.family == local->ip.family &&
-		    !memcmp(p->local.ip.a, local->ip.a, l))
+		    !memcmp(p->local.ip.bytes, local->ip.bytes, l))
 			return p;
 	}
 	return NULL;
@@ -299,10 +299,10 @@ static void sock_read(struct daemon *d, int fd, int family, uint16_t port)
 	src.ip.family = dst.ip.family = family;
 	dst.port = port;
 	if (family == AF_INET) {
-		memcpy(src.ip.a, &from.v4.sin_addr, 4);
+		memcpy(src.ip.bytes, &from.v4.sin_addr, 4);
 		src.port = ntohs(from.v4.sin_port);
 	} else {
-		memcpy(src.ip.a, &from.v6.sin6_addr, 16);
+		memcpy(src.ip.bytes, &from.v6.sin6_addr, 16);
 		src.port = ntohs(from.v6.sin6_port);
 	}
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
@@ -311,13 +311,13 @@ static void sock_read(struct daemon *d, int fd, int family, uint16_t port)
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			memcpy(dst.ip.a, &pi.ipi_addr, 4);
+			memcpy(dst.ip.bytes, &pi.ipi_addr, 4);
 		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
 			   cm->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			memcpy(dst.ip.a, &pi.ipi6_addr, 16);
+			memcpy(dst.ip.bytes, &pi.ipi6_addr, 16);
 		}
 	}
 	on_datagram(d, buf, (size_t)n, &src, &dst);

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				NULL);
 	if (p->has_tsi && !ike_ts_narrow(&p->tsi, &ours, &out)) {
 		for (i = 0; i < out.n; i++) {
-			struct xfrm_addr a;
+			struct vpnfo_addr a;
 			uint8_t plen;
 
 			ike_ts_to_sel(&out.ts[i], &a, &plen);

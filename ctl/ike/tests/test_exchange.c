@@ -45,14 +45,14 @@ static int fx_sa_add(void *ctx, const struct xfrm_sa_spec *s)
 	return 0;
 }
 
-static int fx_sa_del(void *ctx, const struct xfrm_addr *dst, uint32_t spi)
+static int fx_sa_del(void *ctx, const struct vpnfo_addr *dst, uint32_t spi)
 {
 	struct fake_xfrm *fx = ctx;
 	unsigned int i;
 
 	for (i = 0; i < fx->nsa; i++) {
 		if (fx->sa[i].spi == spi &&
-		    !memcmp(fx->sa[i].dst.a, dst->a, 16)) {
+		    !memcmp(fx->sa[i].dst.bytes, dst->bytes, 16)) {
 			fx->sa[i] = fx->sa[--fx->nsa];
 			return 0;
 		}
@@ -326,7 +326,7 @@ static void side_init(struct side *s, bool client, EVP_PKEY *key, X509 *cert,
 				   .ctx = s };
 	s->addr.ip.family = AF_INET;
 	s->addr.port = 500;
-	inet_pton(AF_INET, client ? "198.18.1.2" : "198.18.1.1", s->addr.ip.a);
+	inet_pton(AF_INET, client ? "198.18.1.2" : "198.18.1.1", s->addr.ip.bytes);
 }
 
 static int test_setup(void **state)
@@ -395,8 +395,8 @@ static void assert_child_pair(void)
 	if (io->auth_keylen)
 		assert_memory_equal(io->auth_key, ri->auth_key,
 				    io->auth_keylen);
-	assert_memory_equal(io->dst.a, res.addr.ip.a, 4);
-	assert_memory_equal(ii->dst.a, ini.addr.ip.a, 4);
+	assert_memory_equal(io->dst.bytes, res.addr.ip.bytes, 4);
+	assert_memory_equal(ii->dst.bytes, ini.addr.ip.bytes, 4);
 	assert_int_equal(io->reqid, VPNFOD_REQID_BASE + 1);
 }
 
@@ -443,7 +443,7 @@ static void test_basic_ecdsa(void **state)
 	p = pol_find(&res.fx, XFRM_DIR_IN, VPNFOD_REQID_BASE + 1);
 	assert_non_null(p);
 	assert_int_equal(p->sel.splen, 32);
-	assert_memory_equal(p->tsrc.a, ini.addr.ip.a, 4);
+	assert_memory_equal(p->tsrc.bytes, ini.addr.ip.bytes, 4);
 	assert_non_null(pol_find(&res.fx, XFRM_DIR_OUT, VPNFOD_REQID_BASE + 1));
 	assert_int_equal(res.fx.npol, 3);
 	assert_int_equal(ini.fx.npol, 4);
@@ -732,8 +732,8 @@ static void test_ipv6(void **state)
 	ts_prefix(&res.conf.ts_remote, "2001:db8:c::100", 128);
 	ts_prefix(&res.conf.ts_local, "2001:db8:100::", 64);
 	ini.addr.ip.family = res.addr.ip.family = AF_INET6;
-	inet_pton(AF_INET6, "2001:db8:1::2", ini.addr.ip.a);
-	inet_pton(AF_INET6, "2001:db8:1::1", res.addr.ip.a);
+	inet_pton(AF_INET6, "2001:db8:1::2", ini.addr.ip.bytes);
+	inet_pton(AF_INET6, "2001:db8:1::1", res.addr.ip.bytes);
 	start();
 	assert_int_equal(ini.sa->state, IKE_S_ESTABLISHED);
 	assert_true(ini.sa->child.installed);

@@ -247,7 +247,7 @@ static void test_ts_parse_narrow(void **state)
 	struct ike_ts_pl a = { 0 }, o = { 0 }, n, m;
 	uint8_t buf[256], addr[16];
 	struct ike_bld b;
-	struct xfrm_addr x;
+	struct vpnfo_addr x;
 	const char *why = NULL;
 	uint8_t plen;
 

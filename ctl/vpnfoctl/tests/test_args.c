@@ -69,10 +69,10 @@ static void addr_ipv4_and_ipv6(void **state)
 
 	(void)state;
 	assert_int_equal(parse_addr("198.18.1.1", &a), 0);
-	assert_int_equal(a.len, 4);
+	assert_int_equal(addr_len(&a), 4);
 	assert_memory_equal(a.bytes, v4, 4);
 	assert_int_equal(parse_addr("2001:db8:1::1", &a), 0);
-	assert_int_equal(a.len, 16);
+	assert_int_equal(addr_len(&a), 16);
 	assert_memory_equal(a.bytes, v6, 16);
 	assert_int_equal(addr_format(&a, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "2001:db8:1::1");
@@ -105,7 +105,7 @@ static void prefix_length_boundaries(void **state)
 	assert_int_equal(parse_prefix("::/0", &p), 0);
 	assert_int_equal(parse_prefix("2001:db8:100::/128", &p), 0);
 	assert_int_equal(p.plen, 128);
-	assert_int_equal(p.addr.len, 16);
+	assert_int_equal(addr_len(&p.addr), 16);
 	assert_int_equal(parse_prefix("2001:db8:100::/129", &p), -EINVAL);
 }
 

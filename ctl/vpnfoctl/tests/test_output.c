@@ -109,7 +109,6 @@ static void prefix_set(struct vpnfo_prefix *p, int family, const char *addr,
 {
 	memset(p, 0, sizeof(*p));
 	p->addr.family = family;
-	p->addr.len = family == AF_INET ? 4 : 16;
 	assert_int_equal(inet_pton(family, addr, p->addr.bytes), 1);
 	p->plen = plen;
 }

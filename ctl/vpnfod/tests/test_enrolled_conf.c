@@ -103,8 +103,8 @@ static void tunnels_in_priority_order(void **state)
 	assert_string_equal(conf.p[1].key, "/st/key.pem");
 	assert_string_equal(conf.p[1].ca, "/st/ca.pem");
 	assert_int_equal(conf.p[1].remote.ip.family, AF_INET);
-	assert_memory_equal(conf.p[1].remote.ip.a, "\xc6\x12\x01\x01", 4);
-	assert_memory_equal(conf.p[1].local.ip.a, "\xc6\x12\x09\x02", 4);
+	assert_memory_equal(conf.p[1].remote.ip.bytes, "\xc6\x12\x01\x01", 4);
+	assert_memory_equal(conf.p[1].local.ip.bytes, "\xc6\x12\x09\x02", 4);
 	assert_int_equal(conf.p[1].remote.port, 500);
 	assert_int_equal(conf.p[1].ike.ts_remote.n, 2);
 	assert_int_equal(conf.p[1].ike.ts_local.n, 1);
@@ -280,7 +280,7 @@ static void local_address_family(void **state)
 	assert_int_equal(client(NULL, policy("\"aes128gcm16-prfsha256-ecp256\"",
 		"\"aes128gcm16\"", "{\"name\":\"gw1\",\"priority\":1,"
 		"\"addresses\":[\"127.0.0.2\"]}", "")), 0);
-	assert_memory_equal(conf.p[0].local.ip.a, "\x7f\x00\x00\x01", 4);
+	assert_memory_equal(conf.p[0].local.ip.bytes, "\x7f\x00\x00\x01", 4);
 }
 
 static void gateway_group(void **state)
@@ -297,7 +297,7 @@ static void gateway_group(void **state)
 	assert_int_equal(conf.n, 2);	/* one per address */
 	assert_false(conf.p[0].initiator);
 	assert_string_equal(conf.p[0].ike.name, "eng");
-	assert_memory_equal(conf.p[0].local.ip.a, "\xc6\x12\x01\x01", 4);
+	assert_memory_equal(conf.p[0].local.ip.bytes, "\xc6\x12\x01\x01", 4);
 	assert_int_equal(conf.p[1].local.ip.family, AF_INET6);
 	assert_string_equal(conf.p[0].cert, "/gx/eng.crt");
 	assert_string_equal(conf.p[0].key, "/gx/eng.key");
@@ -430,7 +430,7 @@ static void gateway_export_dir(void **state)
 	assert_int_equal(conf.n, 2);	/* sorted: eng, then ops */
 	assert_string_equal(conf.p[0].ike.name, "eng");
 	assert_string_equal(conf.p[1].ike.name, "ops");
-	assert_memory_equal(conf.p[1].local.ip.a, "\xc6\x12\x02\x01", 4);
+	assert_memory_equal(conf.p[1].local.ip.bytes, "\xc6\x12\x02\x01", 4);
 	X509_free(gw);
 	EVP_PKEY_free(k);
 }
