@@ -108,7 +108,9 @@ install:
 		else $(INSTALL) -m 0644 $$d.example $$d || exit 1; fi; \
 	done
 	$(INSTALL) -m 0644 dist/bash-completion/vpnfoctl $(DESTDIR)$(BASHCOMPDIR)/vpnfoctl
-	ln -sf vpnfoctl $(DESTDIR)$(BASHCOMPDIR)/vpnfo-pki
+# vpnfo-pki's was a link to vpnfoctl's file: install must not write through it.
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/vpnfo-pki
+	$(INSTALL) -m 0644 dist/bash-completion/vpnfo-pki $(DESTDIR)$(BASHCOMPDIR)/vpnfo-pki
 	$(INSTALL) -m 0644 dist/modules-load.d/vpnfo.conf $(DESTDIR)$(MODULESLOADDIR)/vpnfo.conf
 	$(INSTALL) -m 0644 dist/sysusers.d/vpnfo.conf $(DESTDIR)$(SYSUSERSDIR)/vpnfo.conf
 	$(INSTALL) -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/

@@ -51,14 +51,25 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+void utf8_put(FILE *f, const unsigned char **s, const char *bad)
+{
+	size_t n = utf8_len(*s);
+
+	if (!n) {
+		fputs(bad, f);
+		(*s)++;
+		return;
+	}
+	fwrite(*s, 1, n, f);
+	*s += n;
+}
+
 void json_escape(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	fputc('"', f);
 	while (*s) {
-		size_t n;
-
 		switch (*s) {
 		case '"':  fputs("\\\"", f); s++; continue;
 		case '\\': fputs("\\\\", f); s++; continue;
@@ -73,14 +84,7 @@ void json_escape(FILE *f, const char *str)
 			s++;
 			continue;
 		}
-		n = utf8_len(s);
-		if (!n) {
-			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, n, f);
-		s += n;
+		utf8_put(f, &s, "\\ufffd");
 	}
 	fputc('"', f);
 }

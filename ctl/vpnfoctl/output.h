@@ -21,6 +21,12 @@ struct json {
 };
 
 void json_init(struct json *j, FILE *f);
+/*
+ * Writes the valid UTF-8 sequence (RFC 3629) at *@s and moves past it, or
+ * writes @bad for an invalid byte and moves past that: the writers replace
+ * invalid bytes so that what they print always parses.
+ */
+void utf8_put(FILE *f, const unsigned char **s, const char *bad);
 void json_escape(FILE *f, const char *s);
 /* @key is NULL for array elements and for the top-level value. */
 void json_obj_begin(struct json *j, const char *key);

@@ -18,7 +18,7 @@ static const struct {
 } subcommands[] = {
 	{ "tunnel",	cmd_tunnel,	"add, change, delete or show tunnels" },
 	{ "peer",	cmd_peer,	"add, change, delete or show a tunnel's peers" },
-	{ "show",	cmd_show,	"every tunnel with its peers" },
+	{ "show",	cmd_show,	"every tunnel with its peers; --prometheus: as metrics" },
 	{ "switch",	cmd_switch,	"pin a tunnel to a peer, or back to auto" },
 	{ "reflector",	cmd_reflector,	"answer probes on a gateway: on, off, show" },
 	{ "monitor",	cmd_monitor,	"print events as they arrive" },
