@@ -21,18 +21,26 @@ unsigned int vpnfo_net_id __read_mostly;
 static int __net_init vpnfo_net_init(struct net *net)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(net);
+	int err;
 
 	vn->net = net;
 	mutex_init(&vn->lock);
 	INIT_LIST_HEAD(&vn->tunnels);
 	atomic64_set(&vn->refl.reflected, 0);
 	atomic64_set(&vn->refl.refused, 0);
-	return vpnfo_hooks_register(net);
+	err = vpnfo_reflector_init(vn);
+	if (err)
+		return err;
+	err = vpnfo_hooks_register(net);
+	if (err)
+		vpnfo_reflector_exit(vn);
+	return err;
 }
 
 static void __net_exit vpnfo_net_exit(struct net *net)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(net);
+	struct vpnfo_key_cfg nokey = {};
 	struct vpnfo_tunnel *t, *tmp;
 
 	vpnfo_hooks_unregister(net);
@@ -40,12 +48,10 @@ static void __net_exit vpnfo_net_exit(struct net *net)
 	mutex_lock(&vn->lock);
 	list_for_each_entry_safe(t, tmp, &vn->tunnels, node)
 		vpnfo_tunnel_destroy(vn, t);
-	if (vn->refl.enabled) {
-		vn->refl.enabled = false;
-		vpnfo_socket_put(vn);
-	}
+	vpnfo_reflector_set(vn, false, &nokey, 0, NULL);
 	vpnfo_key_set(vn, &vn->refl.key, NULL, 0);
 	mutex_unlock(&vn->lock);
+	vpnfo_reflector_exit(vn);
 }
 
 static struct pernet_operations vpnfo_net_ops = {

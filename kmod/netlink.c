@@ -29,6 +29,11 @@ static struct netlink_range_validation vpnfo_hold_range = {
 	.max = VPNFO_FAILBACK_HOLD_MS_MAX,
 };
 
+static struct netlink_range_validation vpnfo_client_timeout_range = {
+	.min = VPNFO_CLIENT_TIMEOUT_MS_MIN,
+	.max = VPNFO_CLIENT_TIMEOUT_MS_MAX,
+};
+
 #define VPNFO_READ_ONLY { .type = NLA_REJECT, \
 			  .reject_message = "read-only attribute" }
 #define VPNFO_NAME_POLICY { .type = NLA_NUL_STRING, .len = VPNFO_NAME_MAX - 1 }
@@ -73,6 +78,14 @@ static const struct nla_policy vpnfo_policy[VPNFO_A_MAX + 1] = {
 	[VPNFO_A_TIMESTAMP_NS] = VPNFO_READ_ONLY,
 	[VPNFO_A_REFLECTOR_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VPNFO_A_PEER_COUNT] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &vpnfo_client_timeout_range),
+	[VPNFO_A_CLIENT_OUTER] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_SPI] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_INNER] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_STATE] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_AGE_MS] = VPNFO_READ_ONLY,
+	[VPNFO_A_CLIENT_PROBES] = VPNFO_READ_ONLY,
 };
 
 static int vpnfo_nla_addr(const struct nlattr *nla, struct vpnfo_addr *a,
@@ -669,6 +682,7 @@ static int vpnfo_nl_switch(struct sk_buff *skb, struct genl_info *info)
 
 static int vpnfo_nl_reflector_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *timeout = info->attrs[VPNFO_A_CLIENT_TIMEOUT_MS];
 	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
 	struct vpnfo_key_cfg key;
 
@@ -679,12 +693,14 @@ static int vpnfo_nl_reflector_set(struct sk_buff *skb, struct genl_info *info)
 	vpnfo_nl_key(info, &key);
 	return vpnfo_reflector_set(vn,
 				   nla_get_u8(info->attrs[VPNFO_A_REFLECTOR_ENABLED]),
-				   &key, info->extack);
+				   &key, timeout ? nla_get_u32(timeout) : 0,
+				   info->extack);
 }
 
 static int vpnfo_nl_reflector_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpnfo_net *vn = vpnfo_pernet(genl_info_net(info));
+	struct vpnfo_clients *cl = &vn->refl.clients;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
@@ -696,14 +712,27 @@ static int vpnfo_nl_reflector_get(struct sk_buff *skb, struct genl_info *info)
 				VPNFO_CMD_REFLECTOR_GET);
 	if (!hdr)
 		goto nla_put_failure;
-	if (nla_put_u8(msg, VPNFO_A_REFLECTOR_ENABLED, READ_ONCE(vn->refl.enabled)))
+	if (nla_put_u8(msg, VPNFO_A_REFLECTOR_ENABLED, READ_ONCE(vn->refl.enabled)) ||
+	    nla_put_u32(msg, VPNFO_A_CLIENT_TIMEOUT_MS, READ_ONCE(cl->timeout_ms)))
 		goto nla_put_failure;
 	nest = nla_nest_start(msg, VPNFO_A_STATS);
 	if (!nest ||
 	    nla_put_u64_64bit(msg, VPNFO_STATS_A_REFLECTED,
 			      atomic64_read(&vn->refl.reflected), VPNFO_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, VPNFO_STATS_A_REFUSED,
-			      atomic64_read(&vn->refl.refused), VPNFO_STATS_A_PAD))
+			      atomic64_read(&vn->refl.refused), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENTS,
+			      max(atomic_read(&cl->count), 0), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENTS_ADDED,
+			      atomic64_read(&cl->added), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENTS_GONE,
+			      atomic64_read(&cl->gone), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENTS_REFUSED,
+			      atomic64_read(&cl->refused), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENT_EVENTS,
+			      atomic64_read(&cl->events), VPNFO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VPNFO_STATS_A_CLIENT_EVENTS_COALESCED,
+			      atomic64_read(&cl->coalesced), VPNFO_STATS_A_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -712,6 +741,115 @@ static int vpnfo_nl_reflector_get(struct sk_buff *skb, struct genl_info *info)
 nla_put_failure:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+static int vpnfo_put_client_key(struct sk_buff *msg,
+				const struct vpnfo_client_key *k)
+{
+	return vpnfo_put_addr(msg, VPNFO_A_CLIENT_OUTER, &k->outer) ||
+	       nla_put_u32(msg, VPNFO_A_CLIENT_SPI, ntohl(k->spi)) ||
+	       vpnfo_put_addr(msg, VPNFO_A_CLIENT_INNER, &k->inner);
+}
+
+static int vpnfo_fill_client(struct sk_buff *msg, const struct vpnfo_client *c,
+			     u64 now, u32 portid, u32 seq)
+{
+	u64 age = now - min(now, READ_ONCE(c->last_ns));
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &vpnfo_family, NLM_F_MULTI,
+			  VPNFO_CMD_CLIENT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vpnfo_put_client_key(msg, &c->key) ||
+	    nla_put_u8(msg, VPNFO_A_CLIENT_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u32(msg, VPNFO_A_CLIENT_AGE_MS,
+			min_t(u64, div_u64(age, NSEC_PER_MSEC), U32_MAX)) ||
+	    nla_put_u64_64bit(msg, VPNFO_A_CLIENT_PROBES,
+			      atomic64_read(&c->probes), VPNFO_A_PAD)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/*
+ * CLIENT_GET dump: the table under RCU, resumed at bucket args[2], entry
+ * args[3] of it (args[1] is vpnfo_nl_dump_begin's). A client added or
+ * expired between two parts of the dump may be missed or listed twice.
+ */
+static int vpnfo_nl_client_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vpnfo_clients *cl = &vpnfo_pernet(sock_net(skb->sk))->refl.clients;
+	unsigned long b = cb->args[2], skip = cb->args[3], i;
+	u64 now = ktime_get_ns();
+	struct vpnfo_client *c;
+	int err;
+
+	err = vpnfo_nl_dump_begin(cb);
+	if (err)
+		return err;
+	rcu_read_lock();
+	for (; b < (1UL << VPNFO_CLIENT_HASH_BITS); b++, skip = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(c, &cl->buckets[b], node) {
+			if (i++ < skip)
+				continue;
+			if (vpnfo_fill_client(skb, c, now,
+					      NETLINK_CB(cb->skb).portid,
+					      cb->nlh->nlmsg_seq)) {
+				skip = i - 1;
+				goto out;
+			}
+		}
+	}
+	skip = 0;
+out:
+	rcu_read_unlock();
+	cb->args[2] = b;
+	cb->args[3] = skip;
+	return skb->len;
+}
+
+static void vpnfo_client_event_send(struct net *net,
+				    const struct vpnfo_client_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vpnfo_family, 0, VPNFO_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u8(msg, VPNFO_A_EVENT, ev->type) ||
+	    vpnfo_put_client_key(msg, &ev->key) ||
+	    nla_put_u64_64bit(msg, VPNFO_A_TIMESTAMP_NS, ev->timestamp_ns,
+			      VPNFO_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vpnfo_family, net, msg, 0, 0, GFP_ATOMIC);
+}
+
+/* Counted as sent once they passed the budget, listeners or not. */
+void vpnfo_client_events_send(struct net *net,
+			      const struct vpnfo_client_event *ev,
+			      unsigned int n)
+{
+	struct vpnfo_clients *cl = &vpnfo_pernet(net)->refl.clients;
+	unsigned int i;
+
+	if (!n)
+		return;
+	atomic64_add(n, &cl->events);
+	rcu_read_lock();
+	if (READ_ONCE(vpnfo_genl_live) && genl_has_listeners(&vpnfo_family, net, 0))
+		for (i = 0; i < n; i++)
+			vpnfo_client_event_send(net, &ev[i]);
+	rcu_read_unlock();
 }
 
 static const char *const vpnfo_reason_names[] = {
@@ -823,6 +961,10 @@ static const struct genl_ops vpnfo_ops[] = {
 	{
 		.cmd = VPNFO_CMD_REFLECTOR_GET,
 		.doit = vpnfo_nl_reflector_get,
+	},
+	{
+		.cmd = VPNFO_CMD_CLIENT_GET,
+		.dumpit = vpnfo_nl_client_dump,
 	},
 };
 

@@ -25,6 +25,7 @@ static enum hrtimer_restart vpnfo_probe_tick(struct hrtimer *timer)
 	u64 start = ktime_get_ns();
 	struct vpnfo_key *key;
 	u64 interval;
+	bool active;
 	u32 mark;
 
 	spin_lock(&t->lock);
@@ -46,6 +47,8 @@ static enum hrtimer_restart vpnfo_probe_tick(struct hrtimer *timer)
 	src = p->probe_src;
 	dst = p->probe_dst;
 	mark = p->mark;
+	/* Our own decision, read where it is made; the gateway learns it. */
+	active = rcu_access_pointer(t->active) == p;
 	spin_unlock(&t->lock);
 	vpnfo_events_send(t->net, &ev);
 
@@ -55,11 +58,13 @@ static enum hrtimer_restart vpnfo_probe_tick(struct hrtimer *timer)
 	msg.tunnel_id = htonl(t->id);
 	msg.peer_id = htonl(p->id);
 	msg.tx_ns = cpu_to_be64(start);
+	msg.flags = htons(active ? VPNFO_PROBE_F_ACTIVE : 0);
 
 	rcu_read_lock();
 	key = rcu_dereference(t->key);
 	if (key) {
-		msg.flags = htons(VPNFO_PROBE_F_MAC);
+		/* The MAC covers the flags: the active bit is authenticated. */
+		msg.flags |= htons(VPNFO_PROBE_F_MAC);
 		vpnfo_probe_mac(key, &msg, msg.mac);
 	}
 	/* A send error is a lost probe; the next tick counts it. */

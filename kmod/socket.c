@@ -85,19 +85,29 @@ void vpnfo_socket_put(struct vpnfo_net *vn)
 	}
 }
 
+/* The ESP tunnel-mode SA that decrypted @skb last, or NULL. */
+struct xfrm_state *vpnfo_rx_state(struct sk_buff *skb)
+{
+	struct sec_path *sp = skb_sec_path(skb);
+	struct xfrm_state *x;
+
+	if (!sp || !sp->len)
+		return NULL;
+	x = sp->xvec[sp->len - 1];
+	if (x->id.proto != IPPROTO_ESP || x->props.mode != XFRM_MODE_TUNNEL)
+		return NULL;
+	return x;
+}
+
 /*
  * True if @skb was decrypted by an ESP tunnel-mode SA whose outer source is
  * @remote. Without a @remote, any ESP tunnel SA will do.
  */
 bool vpnfo_rx_via(struct sk_buff *skb, const struct vpnfo_addr *remote)
 {
-	struct sec_path *sp = skb_sec_path(skb);
-	struct xfrm_state *x;
+	struct xfrm_state *x = vpnfo_rx_state(skb);
 
-	if (!sp || !sp->len)
-		return false;
-	x = sp->xvec[sp->len - 1];
-	if (x->id.proto != IPPROTO_ESP || x->props.mode != XFRM_MODE_TUNNEL)
+	if (!x)
 		return false;
 	if (!remote)
 		return true;

@@ -23,6 +23,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/netns/generic.h>
 
 #include <linux/vpnfo.h>
@@ -118,11 +119,61 @@ struct vpnfo_tunnel {
 	struct vpnfo_pcpu_stats __percpu *pcpu;
 };
 
+/*
+ * The reflector's client table (reflect.c): one entry per client SA and
+ * inner source that sent an authenticated probe within the timeout. Looked
+ * up under RCU on the probe path; entries are added, removed and their
+ * state changed under clients.lock (a BH spinlock).
+ */
+struct vpnfo_client_key {
+	struct vpnfo_addr outer;	/* outer source of the inbound SA */
+	struct vpnfo_addr inner;	/* inner source of the probe */
+	__be32 spi;			/* the inbound SA's SPI */
+};
+
+#define VPNFO_CLIENT_UNREPORTED	0xff	/* no event sent for it yet */
+
+struct vpnfo_client {
+	struct hlist_node node;		/* clients.buckets[], RCU */
+	struct vpnfo_client_key key;	/* zero-padded: hashed and memcmp'd */
+	u64 last_ns;			/* latest probe; READ/WRITE_ONCE */
+	atomic64_t probes;
+	u8 state;			/* enum vpnfo_client_state, under lock */
+	u8 reported;			/* state the last event said, under lock */
+	struct rcu_head rcu;
+};
+
+#define VPNFO_CLIENT_HASH_BITS	12	/* 4096 buckets: 16 per at the cap */
+#define VPNFO_CLIENT_TICK_MS	100	/* expiry scan and event budget */
+#define VPNFO_CLIENT_SCAN	1024	/* buckets scanned per tick */
+#define VPNFO_CLIENT_EVENTS	64	/* client events per tick */
+#define VPNFO_CLIENT_BATCH	16	/* events gathered per bucket */
+
+struct vpnfo_clients {
+	struct hlist_head *buckets;
+	spinlock_t lock;
+	u32 seed;
+	u32 timeout_ms;			/* READ_ONCE on the scan */
+	atomic_t count;
+	atomic_t budget;		/* events left in this tick */
+	unsigned int cursor;		/* next bucket to scan, work only */
+	struct delayed_work work;
+	atomic64_t added, gone, refused, events, coalesced;
+};
+
+/* A client event, copied out of the locked section. */
+struct vpnfo_client_event {
+	u8 type;			/* VPNFO_EVENT_CLIENT_* */
+	struct vpnfo_client_key key;
+	u64 timestamp_ns;
+};
+
 struct vpnfo_reflector {
 	bool enabled;
 	struct vpnfo_key __rcu *key;
 	atomic64_t reflected;
 	atomic64_t refused;
+	struct vpnfo_clients clients;
 };
 
 struct vpnfo_net {
@@ -155,6 +206,7 @@ static inline struct vpnfo_net *vpnfo_pernet(const struct net *net)
 #define VPNFO_PROBE_REQUEST	1
 #define VPNFO_PROBE_REPLY	2
 #define VPNFO_PROBE_F_MAC	0x0001
+#define VPNFO_PROBE_F_ACTIVE	0x0002	/* sent to the sender's active peer */
 #define VPNFO_MAC_LEN		16
 
 struct vpnfo_probe_msg {
@@ -260,6 +312,7 @@ int vpnfo_socket_send(struct vpnfo_net *vn, const struct vpnfo_addr *src,
 		      const struct vpnfo_addr *dst, u32 mark,
 		      const void *payload, unsigned int len);
 bool vpnfo_rx_via(struct sk_buff *skb, const struct vpnfo_addr *remote);
+struct xfrm_state *vpnfo_rx_state(struct sk_buff *skb);
 
 /* mac.c */
 int vpnfo_probe_mac(struct vpnfo_key *key, const struct vpnfo_probe_msg *msg,
@@ -288,8 +341,10 @@ void vpnfo_event_add(struct vpnfo_events *ev, u8 type, u8 reason,
 
 /* reflect.c */
 int vpnfo_reflector_set(struct vpnfo_net *vn, bool enable,
-			const struct vpnfo_key_cfg *key,
+			const struct vpnfo_key_cfg *key, u32 client_timeout_ms,
 			struct netlink_ext_ack *extack);
+int vpnfo_reflector_init(struct vpnfo_net *vn);
+void vpnfo_reflector_exit(struct vpnfo_net *vn);
 void vpnfo_reflect(struct vpnfo_net *vn, struct sk_buff *skb,
 		   const struct vpnfo_addr *saddr,
 		   const struct vpnfo_addr *daddr,
@@ -303,5 +358,8 @@ void vpnfo_fallback_unregister(void);
 int vpnfo_genl_register(void);
 void vpnfo_genl_unregister(void);
 void vpnfo_events_send(struct net *net, const struct vpnfo_events *ev);
+void vpnfo_client_events_send(struct net *net,
+			      const struct vpnfo_client_event *ev,
+			      unsigned int n);
 
 #endif /* _VPNFO_H */

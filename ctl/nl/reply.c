@@ -40,6 +40,13 @@ static struct nla_policy attr_policy[VPNFO_A_MAX + 1] = {
 	[VPNFO_A_TIMESTAMP_NS]	= { .type = NLA_U64 },
 	[VPNFO_A_REFLECTOR_ENABLED] = { .type = NLA_U8 },
 	[VPNFO_A_PEER_COUNT]	= { .type = NLA_U32 },
+	[VPNFO_A_CLIENT_TIMEOUT_MS] = { .type = NLA_U32 },
+	[VPNFO_A_CLIENT_OUTER]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[VPNFO_A_CLIENT_SPI]	= { .type = NLA_U32 },
+	[VPNFO_A_CLIENT_INNER]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[VPNFO_A_CLIENT_STATE]	= { .type = NLA_U8 },
+	[VPNFO_A_CLIENT_AGE_MS]	= { .type = NLA_U32 },
+	[VPNFO_A_CLIENT_PROBES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy sel_policy[VPNFO_SEL_A_MAX + 1] = {
@@ -183,7 +190,34 @@ int vnl_reflector_parse(struct nl_msg *msg, struct reflector_info *r)
 		return -EBADMSG;
 	r->enabled = tb[VPNFO_A_REFLECTOR_ENABLED] &&
 		nla_get_u8(tb[VPNFO_A_REFLECTOR_ENABLED]);
+	r->client_timeout_ms = get_u32(tb, VPNFO_A_CLIENT_TIMEOUT_MS);
 	return stats_parse(tb[VPNFO_A_STATS], r->stats);
+}
+
+/* The client's key, in a dump entry or an event; all three required. */
+static int client_key_parse(struct nlattr **tb, struct client_info *c)
+{
+	if (!tb[VPNFO_A_CLIENT_OUTER] || !tb[VPNFO_A_CLIENT_SPI] ||
+	    !tb[VPNFO_A_CLIENT_INNER] ||
+	    get_addr(tb[VPNFO_A_CLIENT_OUTER], &c->outer) ||
+	    get_addr(tb[VPNFO_A_CLIENT_INNER], &c->inner))
+		return -EBADMSG;
+	c->spi = nla_get_u32(tb[VPNFO_A_CLIENT_SPI]);
+	return 0;
+}
+
+int vnl_client_parse(struct nl_msg *msg, struct client_info *c)
+{
+	struct nlattr *tb[VPNFO_A_MAX + 1];
+
+	if (attrs_parse(msg, tb, c, sizeof(*c)) || client_key_parse(tb, c) ||
+	    !tb[VPNFO_A_CLIENT_STATE])
+		return -EBADMSG;
+	c->state = nla_get_u8(tb[VPNFO_A_CLIENT_STATE]);
+	c->age_ms = get_u32(tb, VPNFO_A_CLIENT_AGE_MS);
+	c->probes = tb[VPNFO_A_CLIENT_PROBES] ?
+		nla_get_u64(tb[VPNFO_A_CLIENT_PROBES]) : 0;
+	return 0;
 }
 
 int vnl_event_parse(struct nl_msg *msg, struct event_info *e)
@@ -192,9 +226,22 @@ int vnl_event_parse(struct nl_msg *msg, struct event_info *e)
 
 	if (attrs_parse(msg, tb, e, sizeof(*e)))
 		return -EBADMSG;
-	if (!tb[VPNFO_A_EVENT] || !get_str(tb, VPNFO_A_TUNNEL, e->tunnel))
+	if (!tb[VPNFO_A_EVENT])
 		return -EBADMSG;
 	e->event = nla_get_u8(tb[VPNFO_A_EVENT]);
+	switch (e->event) {
+	case VPNFO_EVENT_CLIENT_ACTIVE:
+	case VPNFO_EVENT_CLIENT_STANDBY:
+	case VPNFO_EVENT_CLIENT_GONE:
+		if (client_key_parse(tb, &e->client))
+			return -EBADMSG;
+		e->has_client = true;
+		break;
+	default:
+		if (!get_str(tb, VPNFO_A_TUNNEL, e->tunnel))
+			return -EBADMSG;
+		break;
+	}
 	e->has_peer = get_str(tb, VPNFO_A_PEER, e->peer);
 	e->has_from = get_str(tb, VPNFO_A_FROM, e->from);
 	e->has_to = get_str(tb, VPNFO_A_TO, e->to);
@@ -259,4 +306,32 @@ int vnl_peer_collect(struct nl_msg *msg, void *arg)
 
 	return list_collect(msg, (void **)&l->v, &l->n, sizeof(*l->v),
 			    peer_parse_slot);
+}
+
+/*
+ * A gateway may hold VPNFO_CLIENTS_MAX clients: this list grows by
+ * doubling, up to a little more than that (a dump may list a client twice
+ * while the table changes).
+ */
+int vnl_client_collect(struct nl_msg *msg, void *arg)
+{
+	struct client_list *l = arg;
+	unsigned int n = l->n;
+	struct client_info *p;
+	int ret;
+
+	if (n >= 2 * VPNFO_CLIENTS_MAX)
+		return -ENOMEM;
+	/* Room for 64, then doubled whenever n reaches a power of two. */
+	if (!n || (n >= 64 && !(n & (n - 1)))) {
+		p = reallocarray(l->v, n ? 2 * (size_t)n : 64, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->v = p;
+	}
+	ret = vnl_client_parse(msg, &l->v[l->n]);
+	if (ret)
+		return ret;
+	l->n++;
+	return 0;
 }

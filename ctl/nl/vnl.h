@@ -155,11 +155,34 @@ struct peer_info {
 
 struct reflector_info {
 	bool enabled;
+	uint32_t client_timeout_ms;	/* 0: a module without a client table */
 	uint64_t stats[VPNFO_STATS_A_MAX + 1];
 };
 
+/* One entry of the reflector's client table (CLIENT_GET dump). */
+struct client_info {
+	struct vpnfo_addr outer;	/* the client SA's outer source */
+	uint32_t spi;			/* of the inbound SA, host order */
+	struct vpnfo_addr inner;	/* the probes' inner source */
+	uint8_t state;			/* enum vpnfo_client_state */
+	uint32_t age_ms;
+	uint64_t probes;
+};
+
+struct client_list {
+	struct client_info *v;
+	unsigned int n;
+};
+
+/*
+ * Tunnel events carry a tunnel (and peer, from, to, reason); client events
+ * (VPNFO_EVENT_CLIENT_*) carry the client's key instead: has_client, and
+ * tunnel is "".
+ */
 struct event_info {
 	uint8_t event;
+	bool has_client;
+	struct client_info client;	/* key only: outer, spi, inner */
 	char tunnel[VPNFO_NAME_MAX];
 	bool has_peer, has_from, has_to;
 	char peer[VPNFO_NAME_MAX];
@@ -182,10 +205,12 @@ struct peer_list {
 
 int vnl_tunnel_collect(struct nl_msg *msg, void *tunnel_list);
 int vnl_peer_collect(struct nl_msg *msg, void *peer_list);
+int vnl_client_collect(struct nl_msg *msg, void *client_list);
 
 int vnl_tunnel_parse(struct nl_msg *msg, struct tunnel_info *t);
 int vnl_peer_parse(struct nl_msg *msg, struct peer_info *p);
 int vnl_reflector_parse(struct nl_msg *msg, struct reflector_info *r);
+int vnl_client_parse(struct nl_msg *msg, struct client_info *c);
 int vnl_event_parse(struct nl_msg *msg, struct event_info *e);
 
 #endif

@@ -15,6 +15,7 @@ int cmd_show(int argc, char **argv);
 int cmd_switch(int argc, char **argv);
 int cmd_reflector(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_client(int argc, char **argv);
 #ifdef HAVE_CMD_ENROLL
 int cmd_enroll(int argc, char **argv);
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "switch",	cmd_switch,	"pin a tunnel to a peer, or back to auto" },
 	{ "reflector",	cmd_reflector,	"answer probes on a gateway: on, off, show" },
 	{ "monitor",	cmd_monitor,	"print events as they arrive" },
+	{ "client",	cmd_client,	"a gateway's clients: active or standby here" },
 #ifdef HAVE_CMD_ENROLL
 	{ "enroll",	cmd_enroll,	"enroll this client with a gateway's pki" },
 #endif

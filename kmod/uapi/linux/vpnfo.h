@@ -45,6 +45,12 @@
 #define VPNFO_FAILBACK_HOLD_MS_DEFAULT	1000
 #define VPNFO_FAILBACK_HOLD_MS_MAX	3600000
 
+/* The reflector's client table (gateway side). */
+#define VPNFO_CLIENT_TIMEOUT_MS_DEFAULT	3000
+#define VPNFO_CLIENT_TIMEOUT_MS_MIN	100
+#define VPNFO_CLIENT_TIMEOUT_MS_MAX	3600000
+#define VPNFO_CLIENTS_MAX		65536
+
 enum vpnfo_cmd {
 	VPNFO_CMD_UNSPEC,
 	VPNFO_CMD_TUNNEL_NEW,
@@ -59,6 +65,7 @@ enum vpnfo_cmd {
 	VPNFO_CMD_REFLECTOR_SET,
 	VPNFO_CMD_REFLECTOR_GET,
 	VPNFO_CMD_EVENT,		/* notification, multicast only */
+	VPNFO_CMD_CLIENT_GET,		/* dump only: the reflector's clients */
 
 	__VPNFO_CMD_MAX
 };
@@ -99,6 +106,13 @@ enum vpnfo_attr {
 	VPNFO_A_TIMESTAMP_NS,		/* u64: CLOCK_MONOTONIC */
 	VPNFO_A_REFLECTOR_ENABLED,	/* u8: 0 or 1 */
 	VPNFO_A_PEER_COUNT,		/* u32, read-only */
+	VPNFO_A_CLIENT_TIMEOUT_MS,	/* u32: reflector's client expiry */
+	VPNFO_A_CLIENT_OUTER,		/* binary: client SA's outer source */
+	VPNFO_A_CLIENT_SPI,		/* u32 (host order): inbound SA's SPI */
+	VPNFO_A_CLIENT_INNER,		/* binary: client's inner source */
+	VPNFO_A_CLIENT_STATE,		/* u8: enum vpnfo_client_state */
+	VPNFO_A_CLIENT_AGE_MS,		/* u32: since the latest probe */
+	VPNFO_A_CLIENT_PROBES,		/* u64: probes counted */
 
 	__VPNFO_A_MAX
 };
@@ -140,6 +154,13 @@ enum vpnfo_stats_attr {
 	VPNFO_STATS_A_REFUSED,		/* u64 */
 	/* tunnel: decision -> first packet steered to the new peer */
 	VPNFO_STATS_A_SWITCH_FIRST_PKT_NS,	/* u64, last switch */
+	/* reflector: the client table */
+	VPNFO_STATS_A_CLIENTS,		/* u64: in the table now */
+	VPNFO_STATS_A_CLIENTS_ADDED,	/* u64 */
+	VPNFO_STATS_A_CLIENTS_GONE,	/* u64: timed out */
+	VPNFO_STATS_A_CLIENTS_REFUSED,	/* u64: table full or no memory */
+	VPNFO_STATS_A_CLIENT_EVENTS,	/* u64: client events sent */
+	VPNFO_STATS_A_CLIENT_EVENTS_COALESCED, /* u64: deferred by the budget */
 
 	__VPNFO_STATS_A_MAX
 };
@@ -158,6 +179,14 @@ enum vpnfo_event {
 	VPNFO_EVENT_SWITCH,
 	VPNFO_EVENT_ALL_DOWN,
 	VPNFO_EVENT_RECOVERED,
+	VPNFO_EVENT_CLIENT_ACTIVE,	/* gateway: a client uses us */
+	VPNFO_EVENT_CLIENT_STANDBY,	/* gateway: a client holds us as standby */
+	VPNFO_EVENT_CLIENT_GONE,	/* gateway: a client's probes stopped */
+};
+
+enum vpnfo_client_state {
+	VPNFO_CLIENT_STANDBY,
+	VPNFO_CLIENT_ACTIVE,
 };
 
 enum vpnfo_reason {
