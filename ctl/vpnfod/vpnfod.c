@@ -3,7 +3,10 @@
  * vpnfod: the IKEv2 daemon. One UDP socket per address family on port 500
  * (bypassing IPsec), one IKE SA per configured tunnel that we initiate,
  * responder IKE SAs created on demand for configured groups, everything
- * timed from one poll() loop.
+ * timed from one poll() loop. Signals only set flags that the loop acts
+ * on: SIGHUP reloads the configuration (reload.h), SIGUSR1/2 rekey,
+ * SIGTERM/SIGINT stop. Under systemd it reports READY=1, RELOADING=1 and
+ * STOPPING=1 (lib/notify.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,9 +25,11 @@
 #include "enrolled_conf.h"
 #include "module.h"
 #include "natt.h"
+#include "reload.h"
 #include "xfrm.h"
 #include "lib/num.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 
 #define RESTART_MS	2000	/* a failed tunnel is tried again after this */
 #define SHUTDOWN_MS	1000	/* waiting for delete replies at exit */
@@ -49,14 +54,20 @@ struct daemon {
 	uint64_t cookie_rotate_at;
 	struct enrolled enr;		/* --enrolled / --gateway-export */
 	struct vpnfod_module mod;
+	/* What the configuration came from (-c, --enrolled, SIGHUP). */
+	const char *file, *edir;
+	bool gw;
+	unsigned int sas_up;		/* in the last STATUS= */
 };
 
-static volatile sig_atomic_t stopping, rekey_asked;
+static volatile sig_atomic_t stopping, rekey_asked, reload_asked;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1 || sig == SIGUSR2)
 		rekey_asked = sig;
+	else if (sig == SIGHUP)
+		reload_asked = 1;
 	else
 		stopping = 1;
 }
@@ -450,25 +461,87 @@ static void usage(void)
 }
 
 /*
- * The configuration: the enrollment in @edir (a client's state, or with
- * @gw a gateway's export; @file, if any, its options file) or @file
- * alone. The reason for an error is in d->conf.err.
+ * The configuration: the enrollment in d->edir (a client's state, or with
+ * d->gw a gateway's export; d->file, if any, its options file) or d->file
+ * alone, into @c and @e. The reason for an error is in c->err.
  */
-static int conf_load(struct daemon *d, const char *file, const char *edir,
-		     bool gw)
+static int conf_load(const struct daemon *d, struct vpnfod_conf *c,
+		     struct enrolled *e, struct module_plan *plan)
 {
 	int err;
 
-	if (edir)
-		err = enrolled_load(&d->conf, &d->enr, edir, file, gw);
+	if (d->edir)
+		err = enrolled_load(c, e, d->edir, d->file, d->gw);
 	else
-		err = config_load(&d->conf, file);
+		err = config_load(c, d->file);
 	if (!err)
-		err = config_load_creds(&d->conf);
-	if (!err && edir && !gw && d->enr.o.module)
-		err = vpnfod_module_plan(&d->conf, &d->enr, &d->mod.plan,
-					 d->conf.err, sizeof(d->conf.err));
+		err = config_load_creds(c);
+	if (!err && d->edir && !d->gw && e->o.module)
+		err = vpnfod_module_plan(c, e, plan, c->err, sizeof(c->err));
+	/* NAT detection hashes our real port: the one bound (-p). */
+	for (unsigned int i = 0; !err && i < c->n; i++)
+		c->p[i].local.port = d->port;
 	return err;
+}
+
+static unsigned int sas_established(const struct daemon *d)
+{
+	const struct sa_node *n;
+	unsigned int up = 0;
+
+	for (n = d->sas; n; n = n->next)
+		up += n->sa->state == IKE_S_ESTABLISHED;
+	return up;
+}
+
+/* systemctl status: what runs, from where, how many IKE SAs are up. */
+static void status_update(struct daemon *d, bool ready)
+{
+	const char *what = d->edir ? d->edir : d->file;
+
+	d->sas_up = sas_established(d);
+	if (ready)
+		notify_ready("%u sections from %s, %u IKE SAs up", d->conf.n,
+			     what, d->sas_up);
+	else
+		notify_status("%u sections from %s, %u IKE SAs up", d->conf.n,
+			      what, d->sas_up);
+}
+
+/*
+ * SIGHUP (reload.h): load the configuration anew; refused whole when it
+ * does not load, otherwise what can change live is applied. SAs stay.
+ */
+static void daemon_reload(struct daemon *d)
+{
+	struct vpnfod_conf *nc = calloc(1, sizeof(*nc));
+	struct enrolled *ne = calloc(1, sizeof(*ne));
+	struct module_plan *np = calloc(1, sizeof(*np));
+	const char *what = d->edir ? d->edir : d->file;
+	unsigned int restart;
+
+	notify_reloading();
+	if (!nc || !ne || !np) {
+		log_error("reload refused, the running configuration stays: "
+			  "out of memory");
+	} else if (conf_load(d, nc, ne, np)) {
+		log_error("reload refused, the running configuration stays: %s",
+			  nc->err);
+	} else {
+		restart = vpnfod_reload_apply(&d->conf, d->edir ? &d->enr : NULL,
+					      nc, d->edir ? ne : NULL);
+		if (restart)
+			log_warn("reloaded %s: %u changes need restart "
+				 "(systemctl restart)", what, restart);
+		else
+			log_info("reloaded %s: %u sections", what, d->conf.n);
+	}
+	if (nc)
+		config_free(nc);
+	free(nc);
+	free(ne);
+	free(np);
+	status_update(d, true);
 }
 
 int main(int argc, char **argv)
@@ -484,8 +557,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct daemon d;
-	const char *file = NULL, *edir = NULL;
-	bool gw = false, test = false, flush = false;
+	bool test = false, flush = false;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int c, err, removed;
 
@@ -493,7 +565,7 @@ int main(int argc, char **argv)
 	d.port = 500;
 	while ((c = getopt_long(argc, argv, "c:dp:t", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': file = optarg; break;
+		case 'c': d.file = optarg; break;
 		case 'd': log_set_level(LOG_LEVEL_DEBUG); break;
 		case 'p': {
 			uint32_t port;
@@ -510,30 +582,27 @@ int main(int argc, char **argv)
 		case 't': test = true; break;
 		case 'F': flush = true; break;
 		case 'E': case 'G':
-			edir = optarg;
-			gw = c == 'G';
+			d.edir = optarg;
+			d.gw = c == 'G';
 			break;
 		default: usage();
 		}
 	}
-	if ((!file && !flush && !edir) || optind != argc)
+	if ((!d.file && !flush && !d.edir) || optind != argc)
 		usage();
-	if (edir || file) {
-		err = conf_load(&d, file, edir, gw);
+	if (d.edir || d.file) {
+		err = conf_load(&d, &d.conf, &d.enr, &d.mod.plan);
 		if (err) {
 			log_error("%s", d.conf.err);
 			return 1;
 		}
 		if (test) {
-			printf("%s: %u sections, OK\n", edir ? edir : file,
+			printf("%s: %u sections, OK\n", d.edir ? d.edir : d.file,
 			       d.conf.n);
 			config_free(&d.conf);
 			return 0;
 		}
 	}
-	/* NAT detection hashes our real port: the one bound (-p). */
-	for (c = 0; c < (int)d.conf.n; c++)
-		d.conf.p[c].local.port = d.port;
 	err = xfrm_kernel_open(&d.xo);
 	if (err) {
 		log_error("netlink xfrm: %s", strerror(-err));
@@ -566,22 +635,32 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_info("running with %u sections from %s", d.conf.n,
-		 edir ? edir : file);
-	if (edir && vpnfod_module_start(&d.mod, &d.conf, &d.enr))
+		 d.edir ? d.edir : d.file);
+	if (d.edir && vpnfod_module_start(&d.mod, &d.conf, &d.enr))
 		return 1;
+	/* Sockets bound, the module told: from here we serve. */
+	status_update(&d, true);
 	while (!stopping) {
 		uint64_t next;
 
+		if (reload_asked) {
+			reload_asked = 0;
+			daemon_reload(&d);
+		}
 		if (rekey_asked) {
 			rekey_all(&d, rekey_asked);
 			rekey_asked = 0;
 		}
 		next = run_timers(&d);
+		if (sas_established(&d) != d.sas_up)
+			status_update(&d, false);
 
 		poll_once(&d, next > 1000 ? 1000 : (int)next);
 	}
+	notify_stopping();
 	log_info("stopping: malformed %llu, bad ICV %llu, unexpected %llu, "
 		 "retransmits %llu",
 		 (unsigned long long)ike_stats.rx_malformed,

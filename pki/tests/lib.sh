@@ -2,16 +2,8 @@
 # Sourced by the integration tests: TAP counters, a fresh pki with groups,
 # users and gateways, and an enrollment service on a loopback port.
 
-n=0
-rc=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; rc=1; }
-# check NAME COMMAND...: passes when the command succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+# shellcheck source=../../lib/tests/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/tests/tap.sh"
 
 # to FILE COMMAND...: runs the command with its stdout in FILE.
 to() {
