@@ -5,7 +5,7 @@
 #   make module-kernels   the module for every installed kernel, build/kmod/KVER/
 #   make check    unit tests, then the kselftests inside QEMU
 #   make demo     the failover lab in QEMU, as a timeline
-#   make install  programs, systemd units, examples, completion (DESTDIR, PREFIX)
+#   make install  programs, man pages, systemd units, examples, completion (DESTDIR, PREFIX)
 #   make dkms-install | modules_install   vpnfo.ko for the installed kernel
 #
 # The module builds for the running kernel when its headers are installed,
@@ -84,6 +84,7 @@ INSTALL_PROGS := ctl/vpnfoctl/vpnfoctl ctl/vpnfod/vpnfod pki/vpnfo-pki pki/vpnfo
 INSTALL_UNITS := vpnfod-client.service vpnfod-gateway.service vpnfo-pkid.service
 INSTALL_CONFS := vpnfod-client.conf vpnfod-gateway.conf vpnfo-pkid.env
 INSTALL_DOCS := Documentation/vpnfod.md Documentation/pki.md Documentation/enrollment.md
+INSTALL_MANS := $(wildcard Documentation/man/*.[578])
 
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	-e 's|@DOCDIR@|$(DOCDIR)|g'
@@ -114,8 +115,10 @@ install:
 	$(INSTALL) -m 0644 dist/modules-load.d/vpnfo.conf $(DESTDIR)$(MODULESLOADDIR)/vpnfo.conf
 	$(INSTALL) -m 0644 dist/sysusers.d/vpnfo.conf $(DESTDIR)$(SYSUSERSDIR)/vpnfo.conf
 	$(INSTALL) -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
-	if [ -f man/Makefile ]; then $(MAKE) -C man install DESTDIR=$(DESTDIR) \
-		PREFIX=$(PREFIX) MANDIR=$(MANDIR); fi
+	for m in $(INSTALL_MANS); do s=$${m##*.}; \
+		$(INSTALL) -d -m 0755 $(DESTDIR)$(MANDIR)/man$$s && \
+		$(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
 	@if [ -z "$(DESTDIR)" ]; then \
 		echo "install: now: systemd-sysusers; systemctl daemon-reload;" \
 			"make dkms-install (or modules_install)"; fi
@@ -135,8 +138,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/vpnfo.conf $(DESTDIR)$(SYSUSERSDIR)/vpnfo.conf
 	for f in $(INSTALL_DOCS); do rm -f $(DESTDIR)$(DOCDIR)/$${f##*/}; done
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
-	if [ -f man/Makefile ]; then $(MAKE) -C man uninstall DESTDIR=$(DESTDIR) \
-		PREFIX=$(PREFIX) MANDIR=$(MANDIR); fi
+	for m in $(INSTALL_MANS); do f=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$$f; done
 
 # vpnfo.ko into /lib/modules/$(KVER)/updates/ (INSTALL_MOD_DIR), then depmod.
 modules_install: module
