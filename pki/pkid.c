@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vpnfo-pkid: the enrollment service (steps 100-105 and EST over HTTPS). */
+/*
+ * vpnfo-pkid: the enrollment service (steps 100-105 and EST over HTTPS).
+ * The main thread waits for signals: SIGINT/SIGTERM stop, SIGHUP reloads,
+ * that is, issues the service's TLS certificate anew (a fresh key, from
+ * the service CA as the database holds it now) and keeps the old one when
+ * that fails. Everything else (CRLs, policies, users) is read from the
+ * database per request. Under systemd: READY=1 once the database is open
+ * and the listener bound, RELOADING=1 around a reload, STOPPING=1.
+ */
 #include "server.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 #include "util.h"
 #include "lib/num.h"
 
@@ -20,7 +29,8 @@ static void usage(FILE *f)
 		   "                  [--port-file FILE] [--threads N] [--timeout S]\n"
 		   "                  [--name SAN]... [--hash-slots N] [--delay-base S]\n"
 		   "                  [--delay-cap S] [--est-group GROUP] [-v|-q]\n"
-		   "Serves until SIGINT or SIGTERM. --port 0 picks a free port (see --port-file).\n");
+		   "Serves until SIGINT or SIGTERM; SIGHUP issues its TLS certificate anew.\n"
+		   "--port 0 picks a free port (see --port-file).\n");
 }
 
 /* Strict option values: the bad one is quoted, the program stops. */
@@ -51,6 +61,20 @@ static double opt_seconds(const char *opt, const char *s, double min,
 		exit(2);
 	}
 	return v;
+}
+
+/* SIGHUP: a new TLS certificate and key; on failure the old ones serve. */
+static void reload(struct server *srv, struct authority *auth, const char *const *sans)
+{
+	SSL_CTX *ctx;
+
+	notify_reloading();
+	if (tls_server_ctx(auth, sans, &ctx)) {
+		log_error("reload refused, the running TLS certificate stays");
+	} else {
+		SSL_CTX_free(server_set_ctx(srv, ctx));
+		log_info("reloaded: new TLS certificate for %s from the service CA", sans[0]);
+	}
 }
 
 int main(int argc, char **argv)
@@ -122,6 +146,7 @@ int main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -145,10 +170,18 @@ int main(int argc, char **argv)
 
 		file_write(port_file, buf, (size_t)n, 0644);
 	}
-	sigwait(&set, &sig);
+	for (;;) {
+		notify_ready("listening on %s port %d (%d threads)", listen_addr, srv.port,
+			     threads);
+		sigwait(&set, &sig);
+		if (sig != SIGHUP)
+			break;
+		reload(&srv, &auth, sans);
+	}
 	log_info("signal %d: stopping", sig);
+	notify_stopping();
 	server_stop(&srv);
-	SSL_CTX_free(ctx);
+	SSL_CTX_free(srv.ctx);
 	api_destroy(&api);
 	auth_close(&auth);
 	return 0;

@@ -128,7 +128,9 @@ static void conn_handle(struct server *srv, int fd, const char *addr)
 	SSL *ssl;
 	int err;
 
+	pthread_mutex_lock(&srv->ctx_lock);
 	ssl = SSL_new(srv->ctx);
+	pthread_mutex_unlock(&srv->ctx_lock);
 	if (!ssl || !SSL_set_fd(ssl, fd))
 		goto out;
 	err = http_handshake(ssl, true, srv->timeout);
@@ -207,6 +209,7 @@ int server_start(struct server *srv, struct api *api, SSL_CTX *ctx, const char *
 	int one = 1, i, err;
 
 	memset(srv, 0, sizeof(*srv));
+	pthread_mutex_init(&srv->ctx_lock, NULL);
 	srv->api = api;
 	srv->ctx = ctx;
 	srv->timeout = timeout;
@@ -265,4 +268,15 @@ void server_stop(struct server *srv)
 	free(srv->threads);
 	srv->threads = NULL;
 	srv->nthreads = 0;
+}
+
+SSL_CTX *server_set_ctx(struct server *srv, SSL_CTX *ctx)
+{
+	SSL_CTX *old;
+
+	pthread_mutex_lock(&srv->ctx_lock);
+	old = srv->ctx;
+	srv->ctx = ctx;
+	pthread_mutex_unlock(&srv->ctx_lock);
+	return old;
 }

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.." || exit 1
 top=$(cd ../.. && pwd)
 # shellcheck source=../../../lib/tests/tap.sh
 . "$top/lib/tests/tap.sh"
+# shellcheck source=../../../lib/tests/notify.sh
+. "$top/lib/tests/notify.sh"
 
 if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null ||
 	! command -v python3 >/dev/null || ! command -v openssl >/dev/null; then
@@ -47,20 +49,7 @@ conf() {
 	mv "$T/vpnfod.conf.new" "$T/vpnfod.conf"
 }
 
-# seen N PATTERN FILE: within 5 s, N lines of FILE match PATTERN.
-seen() {
-	for _ in $(seq 100); do
-		[ "$(grep -c -E -- "$2" "$3" 2>/dev/null)" -ge "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-msgs() { seen "$1" "$2" "$T/notify"; }
 logged() { seen 1 "$1" "$T/log"; }
-# reloaded N: the Nth RELOADING=1 (with its clock) came, then READY=1 again.
-reloaded() {
-	msgs "$1" '^RELOADING=1\|MONOTONIC_USEC=[0-9]+\|' && msgs $(($1 + 1)) '^READY=1'
-}
 runs_on() { msgs 4 '^READY=1' && kill -0 "$VPNFOD"; }
 # every RELOADING=1 was followed by a READY=1, in that order
 alternates() {
@@ -68,9 +57,7 @@ alternates() {
 		"READY=1 RELOADING=1 READY=1 RELOADING=1 READY=1 RELOADING=1 READY=1 RELOADING=1 READY=1 " ]
 }
 
-"$top/lib/tests/notify-listen.py" "$T/notify.sock" "$T/notify" &
-LISTENER=$!
-for _ in $(seq 100); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
+notify_listen || { echo "not ok 1 - the test NOTIFY_SOCKET"; exit 1; }
 
 conf "reqid 7"
 NOTIFY_SOCKET=$T/notify.sock unshare -n ./vpnfod -c "$T/vpnfod.conf" -p 1500 \
@@ -114,9 +101,4 @@ st=$?
 VPNFOD=
 check "SIGTERM: STOPPING=1" msgs 1 '^STOPPING=1'
 check "SIGTERM: vpnfod exits 0" [ "$st" = 0 ]
-if [ "$rc" != 0 ]; then
-	sed 's/^/# notify: /' "$T/notify"
-	sed 's/^/# log: /' "$T/log"
-fi
-echo "1..$n"
-exit "$rc"
+notify_end "$T/log"
