@@ -365,6 +365,7 @@ int auth_policy_signer(struct authority *a, const char *group, const char *actor
 	EVP_PKEY *cakey = NULL;
 	X509 *ca = NULL, *c = NULL;
 	const char *reason;
+	int64_t left;
 	int err;
 
 	err = auth_group_load(a, group, &ca, NULL, NULL);
@@ -398,7 +399,7 @@ int auth_policy_signer(struct authority *a, const char *group, const char *actor
 	err = finish(a, err);
 	if (err)
 		store_signer_free(&fresh);
-	if (err && c) {
+	if (err && c && !ca_cert_seconds_left(c, &left) && left > 0) {
 		/* Renewal failed: the current one is still valid for now. */
 		log_error("cannot renew the policy-signing certificate of group '%s' (%s)",
 			  group, strerror(-err));
