@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 static int secret_load(struct authority *a, const char *path, bool create)
 {
@@ -173,10 +174,85 @@ int auth_service_ca(struct authority *a, X509 **cert, EVP_PKEY **key)
 	return err;
 }
 
+/*
+ * The policy-signing certificate (Documentation/pki.md, "Policy
+ * signature"): issued by the group CA, stored with its key encrypted like
+ * the CA key, within the caller's transaction, with its audit record.
+ */
+static int signer_issue(struct authority *a, const char *group, X509 *ca, EVP_PKEY *cakey,
+			const char *reason, const char *actor, struct store_signer *out)
+{
+	char serial[CA_SERIAL_HEX];
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	int64_t left;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->group, sizeof(out->group), "%s", group);
+	err = ca_policy_signer_create(ca, cakey, CA_POLICY_DAYS, &cert, &key);
+	if (!err)
+		err = ca_cert_to_pem(cert, &out->cert);
+	if (!err)
+		err = ca_key_encrypt(key, a->secret, &out->key);
+	if (!err)
+		err = ca_cert_serial(cert, serial);
+	if (!err)
+		err = ca_cert_seconds_left(cert, &left);
+	if (!err) {
+		out->not_after = time_now() + left;
+		err = store_signer_set(a->st, out);
+	}
+	if (!err) {
+		char detail[256];
+
+		snprintf(detail, sizeof(detail),
+			 "policy-signing certificate %s for group %s issued (%s)", serial, group,
+			 reason);
+		err = store_audit_add(a->st, actor, "policy-signer", detail);
+	}
+	if (err)
+		store_signer_free(out);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	return err;
+}
+
+/* Replaced when not issued by this CA, or with less than
+ * CA_POLICY_RENEW_DAYS left (unless the CA itself expires first). */
+static bool signer_due(X509 *ca, X509 *signer)
+{
+	int64_t left, ca_left, limit = (int64_t)CA_POLICY_RENEW_DAYS * 86400;
+	bool due;
+
+	if (X509_check_issued(ca, signer) != X509_V_OK ||
+	    X509_verify(signer, X509_get0_pubkey(ca)) != 1 ||
+	    ca_cert_seconds_left(signer, &left) || ca_cert_seconds_left(ca, &ca_left))
+		due = true;
+	else
+		due = left < (ca_left - 86400 < limit ? ca_left - 86400 : limit);
+	ERR_clear_error();
+	return due;
+}
+
+static int signer_read(struct authority *a, const char *group, struct store_signer *s,
+		       X509 **cert)
+{
+	int err = store_signer_get(a->st, group, s);
+
+	if (!err) {
+		err = ca_cert_from_pem(s->cert, strlen(s->cert), cert);
+		if (err)
+			store_signer_free(s);
+	}
+	return err;
+}
+
 int auth_group_create(struct authority *a, const char *name, const char *key_type, int days,
 		      const char *actor)
 {
 	struct store_group g = { 0 };
+	struct store_signer s = { 0 };
 	struct policy pol;
 	struct sbuf pj = { 0 };
 	EVP_PKEY *key = NULL;
@@ -205,6 +281,9 @@ int auth_group_create(struct authority *a, const char *name, const char *key_typ
 	if (err)
 		goto out;
 	err = store_group_add(a->st, &g);
+	if (!err)
+		err = signer_issue(a, name, cert, key, "new group", actor, &s);
+	store_signer_free(&s);
 	err = finish_audited(a, err, actor, "group-add",
 			      "group %s created (%s root CA)", name, key_type);
 out:
@@ -276,6 +355,79 @@ int auth_group_load(struct authority *a, const char *name, X509 **cert, EVP_PKEY
 		*key = NULL;
 	}
 	store_group_free(&g);
+	return err;
+}
+
+int auth_policy_signer(struct authority *a, const char *group, const char *actor,
+		       X509 **cert, EVP_PKEY **key)
+{
+	struct store_signer s = { 0 }, fresh = { 0 };
+	EVP_PKEY *cakey = NULL;
+	X509 *ca = NULL, *c = NULL;
+	const char *reason;
+	int64_t left;
+	int err;
+
+	err = auth_group_load(a, group, &ca, NULL, NULL);
+	if (err)
+		return err;
+	err = signer_read(a, group, &s, &c);
+	if (err && err != -ENOENT)
+		goto out;
+	if (!err && !signer_due(ca, c))
+		goto key;
+	/* Issue under the write lock; whoever took it first may have. */
+	err = store_tx_begin(a->st);
+	if (err)
+		goto out;
+	store_signer_free(&s);
+	X509_free(c);
+	c = NULL;
+	err = signer_read(a, group, &s, &c);
+	if (err && err != -ENOENT) {
+		store_tx_rollback(a->st);
+		goto out;
+	}
+	if (!err && !signer_due(ca, c)) {
+		err = finish(a, 0);
+		goto key;
+	}
+	reason = err ? "none yet: group created by an older version" : "renewal";
+	err = auth_group_load(a, group, NULL, &cakey, NULL);
+	if (!err)
+		err = signer_issue(a, group, ca, cakey, reason, actor, &fresh);
+	err = finish(a, err);
+	if (err)
+		store_signer_free(&fresh);
+	if (err && c && !ca_cert_seconds_left(c, &left) && left > 0) {
+		/* Renewal failed: the current one is still valid for now. */
+		log_error("cannot renew the policy-signing certificate of group '%s' (%s)",
+			  group, strerror(-err));
+		err = 0;
+		goto key;
+	}
+	if (err) {
+		log_error("cannot issue a policy-signing certificate for group '%s' (%s)", group,
+			  strerror(-err));
+		goto out;
+	}
+	store_signer_free(&s);
+	X509_free(c);
+	c = NULL;
+	s = fresh;
+	err = ca_cert_from_pem(s.cert, strlen(s.cert), &c);
+key:
+	if (!err)
+		err = cached_key(a, group, s.key, key);
+	if (!err) {
+		*cert = c;
+		c = NULL;
+	}
+out:
+	store_signer_free(&s);
+	X509_free(c);
+	X509_free(ca);
+	EVP_PKEY_free(cakey);
 	return err;
 }
 

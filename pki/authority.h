@@ -50,6 +50,11 @@ int auth_group_create(struct authority *a, const char *name, const char *key_typ
 /* Any of cert/key/pol may be NULL. */
 int auth_group_load(struct authority *a, const char *name, X509 **cert, EVP_PKEY **key,
 		    struct policy *pol);
+/* The group's policy-signing certificate and its key: issued on group
+ * creation, and here when the group has none (created by an older
+ * version) or it is due for renewal (signer_due()). */
+int auth_policy_signer(struct authority *a, const char *group, const char *actor,
+		       X509 **cert, EVP_PKEY **key);
 int auth_policy_set(struct authority *a, const char *group, const char *json,
 		    const char *actor, char *why, size_t whylen);
 /* The policy as served in step 105: stored policy + group + gateways. */

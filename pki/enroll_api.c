@@ -181,14 +181,15 @@ out:
 	X509_REQ_free(csr);
 }
 
-/* Steps 104/105: the group's policy, CMS-signed by the group CA, to a
+/* Steps 104/105: the group's policy, CMS-signed by the group's
+ * policy-signing certificate (issued by the group CA), to a
  * client that proves itself with the certificate from step 103. */
 void api_policy_get(struct api *api, const struct api_req *req, struct api_resp *resp)
 {
 	struct sbuf json = { 0 }, cms = { 0 };
 	struct store_user u;
 	EVP_PKEY *key = NULL;
-	X509 *root = NULL;
+	X509 *signer = NULL;
 	char why[200] = "";
 	int err;
 
@@ -203,9 +204,9 @@ void api_policy_get(struct api *api, const struct api_req *req, struct api_resp 
 	}
 	err = auth_policy_served(api->auth, u.group, &json);
 	if (!err)
-		err = auth_group_load(api->auth, u.group, &root, &key, NULL);
+		err = auth_policy_signer(api->auth, u.group, "service", &signer, &key);
 	if (!err)
-		err = policy_sign(root, key, json.data, &cms);
+		err = policy_sign(signer, key, json.data, &cms);
 	if (err) {
 		api_store_error(resp, err);
 	} else {
@@ -220,7 +221,7 @@ void api_policy_get(struct api *api, const struct api_req *req, struct api_resp 
 		sbuf_free(&b64);
 	}
 	EVP_PKEY_free(key);
-	X509_free(root);
+	X509_free(signer);
 	sbuf_free(&json);
 	sbuf_free(&cms);
 	store_user_free(&u);

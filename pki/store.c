@@ -443,6 +443,54 @@ int store_group_list(struct store *st, int (*fn)(void *ctx, const struct store_g
 	return list_rows(st, "SELECT " GROUP_COLS " FROM groups ORDER BY name", 0, NULL, &l);
 }
 
+/* ---- policy signers ---- */
+
+static int conv_signer(void *obj, const char *const *cols, char *why, size_t whylen)
+{
+	struct store_signer *s = obj;
+
+	memset(s, 0, sizeof(*s));
+	if (store_col_i64(cols[3], "policy_signers.not_after", INT64_MIN, INT64_MAX,
+			  &s->not_after, why, whylen))
+		return -EBADMSG;
+	copy_name(s->group, cols[0]);
+	s->cert = dup_or_null(cols[1]);
+	s->key = dup_or_null(cols[2]);
+	if (!s->cert || !s->key) {
+		store_signer_free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void store_signer_free(struct store_signer *s)
+{
+	free(s->cert);
+	if (s->key) {
+		OPENSSL_cleanse(s->key, strlen(s->key));
+		free(s->key);
+	}
+	s->cert = s->key = NULL;
+}
+
+int store_signer_get(struct store *st, const char *group, struct store_signer *s)
+{
+	return get_one(st, "SELECT group_name, cert, key_enc, not_after FROM policy_signers "
+			   "WHERE group_name = ?", group, conv_signer, s);
+}
+
+int store_signer_set(struct store *st, const struct store_signer *s)
+{
+	char na[24];
+	const char *params[] = { s->group, s->cert, s->key, na };
+
+	snprintf(na, sizeof(na), "%" PRId64, s->not_after);
+	return st_write(st, "INSERT INTO policy_signers (group_name, cert, key_enc, not_after) "
+			"VALUES (?, ?, ?, ?) ON CONFLICT (group_name) DO UPDATE SET "
+			"cert = excluded.cert, key_enc = excluded.key_enc, "
+			"not_after = excluded.not_after", NPARAMS(params), params);
+}
+
 /* ---- users ---- */
 
 #define USER_COLS "name, group_name, pwhash, disabled, created"

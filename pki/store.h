@@ -29,6 +29,14 @@ struct store_group {
 	int64_t created;
 };
 
+/* A group's policy-signing certificate and its key. */
+struct store_signer {
+	char group[STORE_NAME_MAX];
+	char *cert;		/* PEM */
+	char *key;		/* encrypted PKCS#8 PEM */
+	int64_t not_after;	/* the certificate's, for listing */
+};
+
 struct store_user {
 	char name[STORE_NAME_MAX];
 	char group[STORE_NAME_MAX];
@@ -78,6 +86,12 @@ int store_group_set_policy(struct store *st, const char *name, const char *polic
 int store_group_list(struct store *st, int (*fn)(void *ctx, const struct store_group *g),
 		     void *ctx);
 void store_group_free(struct store_group *g);
+
+/* -ENOENT: the group has none yet (created by an older version). */
+int store_signer_get(struct store *st, const char *group, struct store_signer *s);
+/* Adds or replaces the group's signer. */
+int store_signer_set(struct store *st, const struct store_signer *s);
+void store_signer_free(struct store_signer *s);
 
 int store_user_add(struct store *st, const struct store_user *u);
 int store_user_get(struct store *st, const char *name, struct store_user *u);

@@ -588,7 +588,7 @@ static int signed_policy(struct vpnfod_conf *c, const char *dir,
 			 struct sbuf *text)
 {
 	struct sbuf pem = { 0 }, cms = { 0 };
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[256] = "";
 	X509 *ca = NULL;
 	int err;
 
@@ -608,10 +608,10 @@ static int signed_policy(struct vpnfod_conf *c, const char *dir,
 		fail(c, "%s: %s", path, strerror(-err));
 		goto out;
 	}
-	err = policy_verify(ca, cms.data, cms.len, text);
+	err = policy_verify(ca, cms.data, cms.len, text, why, sizeof(why));
 	if (err)
-		fail(c, "%s: the signature does not verify with %s/ca.pem",
-		     path, dir);
+		fail(c, "%s: refused with %s/ca.pem as the anchor: %s", path,
+		     dir, why);
 out:
 	ERR_clear_error();
 	X509_free(ca);

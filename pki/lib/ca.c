@@ -329,6 +329,32 @@ int ca_cert_cn(X509 *cert, char *out, size_t n)
 	return name_cn(X509_get_subject_name(cert), out, n);
 }
 
+int ca_cert_seconds_left(X509 *cert, int64_t *out)
+{
+	int days, secs;
+
+	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert)))
+		return -EINVAL;
+	*out = (int64_t)days * 86400 + secs;
+	return 0;
+}
+
+bool ca_cert_has_eku(X509 *cert, const char *oid)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+	ASN1_OBJECT *want = OBJ_txt2obj(oid, 1);
+	bool found = false;
+	int i;
+
+	for (i = 0; eku && want && i < sk_ASN1_OBJECT_num(eku); i++)
+		if (!OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), want))
+			found = true;
+	EXTENDED_KEY_USAGE_free(eku);
+	ASN1_OBJECT_free(want);
+	ERR_clear_error();
+	return found;
+}
+
 int ca_csr_parse(const void *p, size_t n, X509_REQ **out, char *why, size_t whylen)
 {
 	const unsigned char *der = p;
@@ -448,13 +474,16 @@ int ca_issue(X509 *cacert, EVP_PKEY *cakey, EVP_PKEY *pub, const char *cn, int d
 	if (!err)
 		err = add_ext(cert, cacert, NID_basic_constraints, "critical,CA:FALSE");
 	if (!err)
-		err = add_ext(cert, cacert, NID_key_usage, EVP_PKEY_is_a(pub, "RSA") ?
+		err = add_ext(cert, cacert, NID_key_usage,
+			      kind == CA_KIND_POLICY ? "critical,digitalSignature" :
+			      EVP_PKEY_is_a(pub, "RSA") ?
 			      "critical,digitalSignature,keyEncipherment" :
 			      "critical,digitalSignature");
 	if (!err)
 		err = add_ext(cert, cacert, NID_ext_key_usage,
 			      kind == CA_KIND_CLIENT ? "clientAuth" :
 			      kind == CA_KIND_GATEWAY ? "serverAuth,1.3.6.1.5.5.8.2.2" :
+			      kind == CA_KIND_POLICY ? "emailProtection," CA_OID_POLICY_SIGNING :
 			      "serverAuth");
 	if (!err)
 		err = add_ext(cert, cacert, NID_subject_key_identifier, "hash");
@@ -462,6 +491,11 @@ int ca_issue(X509 *cacert, EVP_PKEY *cakey, EVP_PKEY *pub, const char *cn, int d
 		err = add_ext(cert, cacert, NID_authority_key_identifier, "keyid:always");
 	if (!err)
 		err = add_sans(cert, cacert, sans);
+	/* A policy signer never outlives its CA (validity shorter than it). */
+	if (!err && kind == CA_KIND_POLICY &&
+	    ASN1_TIME_compare(X509_get0_notAfter(cert), X509_get0_notAfter(cacert)) > 0 &&
+	    !X509_set1_notAfter(cert, X509_get0_notAfter(cacert)))
+		err = -EIO;
 	if (!err && !X509_sign(cert, cakey, EVP_sha256()))
 		err = -EIO;
 	if (err) {
@@ -470,6 +504,35 @@ int ca_issue(X509 *cacert, EVP_PKEY *cakey, EVP_PKEY *pub, const char *cn, int d
 		return err;
 	}
 	*out = cert;
+	return 0;
+}
+
+int ca_policy_signer_create(X509 *ca, EVP_PKEY *cakey, int days, X509 **cert,
+			    EVP_PKEY **key)
+{
+	char kind[32], cn[128];
+	EVP_PKEY *k = NULL;
+	int64_t left;
+	int err;
+
+	err = ca_cert_seconds_left(ca, &left);
+	if (!err && left <= 0)
+		err = -EKEYEXPIRED;
+	if (!err)
+		err = ca_key_kind(cakey, kind, sizeof(kind));
+	if (!err)
+		err = ca_cert_cn(ca, cn, sizeof(cn) - 16);
+	if (!err)
+		err = ca_key_generate(kind, &k);
+	if (err)
+		return err;
+	strcat(cn, " policy signing");
+	err = ca_issue(ca, cakey, k, cn, days, CA_KIND_POLICY, NULL, cert);
+	if (err) {
+		EVP_PKEY_free(k);
+		return err;
+	}
+	*key = k;
 	return 0;
 }
 

@@ -358,9 +358,9 @@ static int fetch_policy(struct trust *t, X509 *cert, EVP_PKEY *key, X509 *group_
 		log_error("malformed policy answer %s", why);
 		goto out;
 	}
-	err = policy_verify(group_ca, cms->data, cms->len, text);
+	err = policy_verify(group_ca, cms->data, cms->len, text, why, sizeof(why));
 	if (err) {
-		log_error("the policy's signature does not verify with the group CA");
+		log_error("the served policy is refused: %s", why);
 		goto out;
 	}
 	err = policy_parse(text->data, text->len, true, pol, why, sizeof(why));
@@ -595,10 +595,10 @@ static int load_key_file(const char *dir, EVP_PKEY **out)
 	return *out ? 0 : -EINVAL;
 }
 
-int enroll_policy_check(const char *dir)
+static int stored_policy_check(const char *dir, bool log)
 {
 	struct sbuf cms = { 0 }, text = { 0 };
-	char path[4096];
+	char path[4096], why[256] = "";
 	X509 *ca = NULL;
 	int err;
 
@@ -606,12 +606,20 @@ int enroll_policy_check(const char *dir)
 	err = load_cert_file(dir, "ca.pem", &ca);
 	if (!err)
 		err = file_read(path, 1 << 20, &cms);
-	if (!err)
-		err = policy_verify(ca, cms.data, cms.len, &text);
+	if (!err) {
+		err = policy_verify(ca, cms.data, cms.len, &text, why, sizeof(why));
+		if (err && log)
+			log_error("%s: %s", path, why);
+	}
 	X509_free(ca);
 	sbuf_free(&cms);
 	sbuf_free(&text);
 	return err;
+}
+
+int enroll_policy_check(const char *dir)
+{
+	return stored_policy_check(dir, true);
 }
 
 /* The first certificate of a base64 certs-only PKCS#7 (RFC 7030 §4.1.3). */
@@ -639,6 +647,27 @@ out:
 	ERR_clear_error();
 	PKCS7_free(p7);
 	sbuf_free(&der);
+	return err;
+}
+
+static bool stored_policy_is_legacy(const char *dir)
+{
+	return stored_policy_check(dir, false) == -EKEYREJECTED;
+}
+
+static int refresh_policy(struct trust *t, X509 *cert, EVP_PKEY *key, X509 *ca,
+			  const char *group, const char *dir)
+{
+	struct sbuf cms = { 0 }, text = { 0 };
+	int err;
+
+	log_info("the stored policy was signed by the group CA directly (older service); "
+		 "fetching a new one");
+	err = fetch_policy(t, cert, key, ca, group, &cms, &text);
+	if (!err)
+		err = save_policy(dir, &cms, &text);
+	sbuf_free(&cms);
+	sbuf_free(&text);
 	return err;
 }
 
@@ -695,8 +724,14 @@ int enroll_renew(const char *dir, double fraction, bool force, double timeout, b
 			goto out;
 		}
 		left = days * 86400.0 + secs;
-		if (left > fraction * life)
-			goto out; /* not due yet */
+		if (left > fraction * life) {
+			/* Not due; but a policy signed by the group CA directly
+			 * (an older service) is refused, and the current
+			 * certificate can fetch one that is not. */
+			if (stored_policy_is_legacy(dir))
+				err = refresh_policy(&t, cert, key, ca, group_s, dir);
+			goto out;
+		}
 	}
 	/* A fresh key for the new certificate (RFC 7030 §4.2.2 allows it). */
 	err = ca_key_generate(EVP_PKEY_is_a(key, "RSA") ? "rsa" : "ec", &nkey);

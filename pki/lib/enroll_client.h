@@ -42,9 +42,13 @@ struct enroll_times {
 int enroll_run(const struct enroll_cfg *cfg, struct enroll_times *t);
 /* EST simplereenroll with the current certificate when less than
  * fraction of its lifetime is left (or force), then a fresh policy.
- * *renewed tells whether a new certificate was obtained. */
+ * *renewed tells whether a new certificate was obtained. When it is not
+ * due but the stored policy was signed by the group CA directly (by a
+ * service older than the policy-signing certificate), only the policy is
+ * fetched again, with the current certificate. */
 int enroll_renew(const char *dir, double fraction, bool force, double timeout, bool *renewed);
-/* Re-checks the stored policy's CMS signature against ca.pem. */
+/* Re-checks the stored policy's CMS signature against ca.pem (the
+ * reason for a refusal is logged). */
 int enroll_policy_check(const char *dir);
 
 #endif

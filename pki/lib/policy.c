@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "policy.h"
+#include "ca.h"
 #include "json.h"
 #include "lib/num.h"
 
@@ -359,7 +360,7 @@ void policy_key_types(const struct policy *p, const char *out[POLICY_MAX_LIST + 
 	out[i] = NULL;
 }
 
-int policy_sign(X509 *ca, EVP_PKEY *cakey, const char *text, struct sbuf *der)
+int policy_sign(X509 *signer, EVP_PKEY *key, const char *text, struct sbuf *der)
 {
 	BIO *in = BIO_new_mem_buf(text, -1);
 	CMS_ContentInfo *cms = NULL;
@@ -368,7 +369,9 @@ int policy_sign(X509 *ca, EVP_PKEY *cakey, const char *text, struct sbuf *der)
 
 	if (!in)
 		return -ENOMEM;
-	cms = CMS_sign(ca, cakey, NULL, in, CMS_BINARY);
+	/* The signer's certificate goes into the SignedData: a verifier
+	 * needs only the group CA. */
+	cms = CMS_sign(signer, key, NULL, in, CMS_BINARY);
 	if (!cms)
 		goto out;
 	n = i2d_CMS_ContentInfo(cms, &buf);
@@ -383,36 +386,103 @@ out:
 	return err;
 }
 
-int policy_verify(X509 *ca, const void *der, size_t n, struct sbuf *text)
+static int verify_fail(char *why, size_t n, int err, const char *fmt, const char *arg)
+{
+	if (why && n)
+		snprintf(why, n, fmt, arg);
+	return err;
+}
+
+/* OpenSSL's reason for the first error queued, with its detail
+ * ("Verify error: unsuitable certificate purpose"). */
+static const char *ossl_reason(char *buf, size_t n)
+{
+	const char *data = NULL;
+	int flags = 0;
+	unsigned long e = ERR_peek_error_data(&data, &flags);
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+	snprintf(buf, n, "%s%s%s", r ? r : "malformed CMS",
+		 data && (flags & ERR_TXT_STRING) && *data ? ": " : "",
+		 data && (flags & ERR_TXT_STRING) ? data : "");
+	return buf;
+}
+
+/*
+ * RFC 5652 §5.6 with the group CA as the only trust anchor: one signer,
+ * its certificate carried in the message, a chain to ca checked by
+ * OpenSSL for the S/MIME signing purpose (digitalSignature, CA:FALSE, an
+ * emailProtection EKU), then our own extended key usage. The CA's own
+ * signature is refused: its key usage is keyCertSign/cRLSign only (RFC
+ * 5280 §4.2.1.3), and servers before the policy-signing certificate
+ * signed that way.
+ */
+int policy_verify(X509 *ca, const void *der, size_t n, struct sbuf *text, char *why,
+		  size_t whylen)
 {
 	const unsigned char *p = der;
-	CMS_ContentInfo *cms;
-	STACK_OF(X509) *certs = sk_X509_new_null();
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *signers = NULL;
+	X509_STORE *store = X509_STORE_new();
 	BIO *out = BIO_new(BIO_s_mem());
+	X509 *signer;
+	char reason[200], cn[128];
 	char *data;
 	long len;
-	int err = -EBADMSG;
+	int err;
 
-	if (!certs || !out || !sk_X509_push(certs, ca)) {
+	if (!store || !out || !X509_STORE_add_cert(store, ca)) {
 		err = -ENOMEM;
-		goto free;
+		goto out;
 	}
 	cms = d2i_CMS_ContentInfo(NULL, &p, (long)n);
-	if (!cms)
-		goto free;
-	/* The signer must be the pinned CA itself: only certs we pass are
-	 * searched (NOINTERN) and the root's own key usage is not an S/MIME
-	 * one, so the chain step is skipped; the signature check is not. */
-	if (p == (const unsigned char *)der + n &&
-	    CMS_verify(cms, certs, NULL, NULL, out, CMS_BINARY | CMS_NOINTERN |
-		       CMS_NO_SIGNER_CERT_VERIFY) == 1) {
-		len = BIO_get_mem_data(out, &data);
-		err = sbuf_add(text, data, (size_t)len);
+	if (!cms || p != (const unsigned char *)der + n ||
+	    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		err = verify_fail(why, whylen, -EBADMSG, "%s", "not a CMS SignedData message");
+		goto out;
 	}
-	CMS_ContentInfo_free(cms);
-free:
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) != 1) {
+		err = verify_fail(why, whylen, -EBADMSG, "%s",
+				  "the policy must have exactly one signer");
+		goto out;
+	}
+	if (!CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, 0), ca)) {
+		err = verify_fail(why, whylen, -EKEYREJECTED, "%s",
+				  "policy signed by the group CA directly (issued by an older "
+				  "vpnfo-pkid): refused; run 'vpnfoctl enroll renew' once the "
+				  "service is upgraded");
+		goto out;
+	}
+	if (CMS_verify(cms, NULL, store, NULL, out, CMS_BINARY) != 1) {
+		err = verify_fail(why, whylen, -EBADMSG,
+				  "signature or signer does not verify with the group CA (%s)",
+				  ossl_reason(reason, sizeof(reason)));
+		goto out;
+	}
+	signers = CMS_get0_signers(cms);
+	signer = sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
+	if (!signer || !X509_cmp(signer, ca)) {
+		err = verify_fail(why, whylen, -EKEYREJECTED, "%s",
+				  "policy signed by the group CA directly: refused");
+		goto out;
+	}
+	if (!ca_cert_has_eku(signer, CA_OID_POLICY_SIGNING)) {
+		if (ca_cert_cn(signer, cn, sizeof(cn)))
+			snprintf(cn, sizeof(cn), "?");
+		err = verify_fail(why, whylen, -EBADMSG,
+				  "policy signer '%s' is not a policy-signing certificate (its "
+				  "extended key usage lacks " CA_OID_POLICY_SIGNING ")", cn);
+		goto out;
+	}
+	len = BIO_get_mem_data(out, &data);
+	err = sbuf_add(text, data, (size_t)len);
+out:
 	ERR_clear_error();
-	sk_X509_free(certs);
+	sk_X509_free(signers);
+	CMS_ContentInfo_free(cms);
+	X509_STORE_free(store);
 	BIO_free(out);
 	return err;
 }

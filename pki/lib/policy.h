@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A group's encryption policy: JSON, validated strictly, signed with the
- * group's CA as CMS SignedData when served (step 105). The stored form has
+ * A group's encryption policy: JSON, validated strictly, signed as CMS
+ * SignedData when served (step 105) by the group's policy-signing
+ * certificate, which the group CA issues. The stored form has
  * no "group"/"gateways"; the served form adds both from the database.
  */
 #ifndef PKI_POLICY_H
@@ -60,9 +61,14 @@ int policy_add_gateway(struct policy *p, const char *name, const char *addrs, in
 /* NULL-terminated view of key_types for ca_csr_check(). */
 void policy_key_types(const struct policy *p, const char *out[POLICY_MAX_LIST + 1]);
 
-/* CMS SignedData (DER) over text, signed by the group CA itself. */
-int policy_sign(X509 *ca, EVP_PKEY *cakey, const char *text, struct sbuf *der);
-/* Checks the signature was made by ca's key; returns the signed text. */
-int policy_verify(X509 *ca, const void *der, size_t n, struct sbuf *text);
+/* CMS SignedData (DER) over text, signed by the group's policy-signing
+ * certificate (ca_policy_signer_create()), which the message carries. */
+int policy_sign(X509 *signer, EVP_PKEY *key, const char *text, struct sbuf *der);
+/* Verifies der with ca as the only trust anchor and returns the signed
+ * text: the signer must chain to ca and hold CA_OID_POLICY_SIGNING.
+ * -EKEYREJECTED: signed by ca itself (an older service; renew), -EBADMSG:
+ * anything else; why says which. */
+int policy_verify(X509 *ca, const void *der, size_t n, struct sbuf *text, char *why,
+		  size_t whylen);
 
 #endif

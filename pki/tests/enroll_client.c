@@ -5,6 +5,7 @@
  *       runs steps 100-105 CLIENTS x ROUNDS times at once (DIR/cN.rR each)
  *       and prints "ok N failed M seconds S per_enroll_ms ..." on stdout
  *   enroll_client --renew DIR     EST simplereenroll now
+ *   enroll_client --renew-due DIR  the same when due (vpnfoctl enroll renew)
  *   enroll_client --check DIR     verify the stored policy's signature
  */
 #include <errno.h>
@@ -77,8 +78,9 @@ int main(int argc, char **argv)
 	int clients = 1, rounds = 1, port, i, ok = 0, failed = 0;
 	bool renewed;
 
-	if (argc == 3 && !strcmp(argv[1], "--renew")) {
-		int err = enroll_renew(argv[2], 0, true, 30, &renewed);
+	if (argc == 3 && (!strcmp(argv[1], "--renew") || !strcmp(argv[1], "--renew-due"))) {
+		bool force = !strcmp(argv[1], "--renew");
+		int err = enroll_renew(argv[2], force ? 0 : 1.0 / 3, force, 30, &renewed);
 
 		printf("renew %s\n", err ? strerror(-err) : renewed ? "renewed" : "not due");
 		return err ? 1 : 0;

@@ -22,9 +22,26 @@ check "served policy lists the group's gateways by priority" \
 	grep -q '"gateways":\[{"name":"gw1","priority":10,.*{"name":"gw2","priority":20' \
 	"$T/alice/policy.json"
 check "stored policy signature verifies against the group CA" "$C" --check "$T/alice"
+check "openssl cms -verify (default purpose) accepts the policy with the group CA alone" \
+	bash -c "openssl cms -verify -inform DER -in '$T/alice/policy.cms' -CAfile '$T/alice/ca.pem' \
+		-out '$T/cms.out' 2>'$T/cms.err' && grep -q 'Verification successful' '$T/cms.err'"
+check "what openssl cms -verify returns is policy.json" cmp -s "$T/cms.out" "$T/alice/policy.json"
+openssl pkcs7 -inform DER -in "$T/alice/policy.cms" -print_certs >"$T/signer.pem" 2>/dev/null
+openssl x509 -in "$T/signer.pem" -noout -text >"$T/signer.txt" 2>/dev/null
+check "the policy is signed by a certificate the group CA issued for policy signing" bash -c "
+	grep -q 'Subject: CN = eng policy signing' '$T/signer.txt' &&
+	grep -q 'Issuer: CN = eng\$' '$T/signer.txt' &&
+	grep -q 'CA:FALSE' '$T/signer.txt' &&
+	grep -A1 'Key Usage: critical' '$T/signer.txt' | grep -qx ' *Digital Signature' &&
+	grep -A1 'Extended Key Usage' '$T/signer.txt' |
+		grep -q 'E-mail Protection, 2.25.261507538425504565583925333472726398250'"
+check "the CMS carries only the signer certificate, not the CA" \
+	test "$(grep -c 'BEGIN CERTIFICATE' "$T/signer.pem")" = 1
+check "audit log records the group's policy-signing certificate" \
+	bash -c "$P audit | grep -q 'policy-signing certificate .* for group eng issued (new group)'"
 cp -r "$T/alice" "$T/tampered"
 sed -i 's/"probe_failures":3/"probe_failures":9/' "$T/tampered/policy.cms"
-check "a tampered policy fails verification" bash -c "! '$C' --check '$T/tampered'"
+check "a tampered policy fails verification" bash -c "! '$C' --check '$T/tampered' 2>/dev/null"
 check "wrong pin: the client refuses the server" \
 	bash -c "! '$C' 127.0.0.1 $PORT 00${FP:2} alice pw-alice '$T/x' >/dev/null 2>&1"
 check "audit log records enrollment and issuance" \
@@ -168,6 +185,65 @@ check "policy request without a client certificate is 401" test "$s" = 401
 after=$(count_certs)
 check "no bad request left a certificate record ($before before, $after after)" \
 	test "$before" = "$after"
+
+# --- policy signature: older servers and clients, renewal ----------------------
+# served_cms FILE: the policy alice is served now, its CMS (DER) to FILE.
+served_cms() {
+	api /v1/policy --cert "$T/alice/cert.pem" --key "$T/alice/key.pem" >/dev/null &&
+	python3 -c 'import base64,json,sys; sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))["policy_cms"]))' \
+		"$T/body" >"$1"
+}
+signer_serial() { openssl pkcs7 -inform DER -in "$1" -print_certs | openssl x509 -noout -serial; }
+q() { sqlite3 "$T/pki.db" "$1"; }
+# What an older server stored on its clients: the policy signed by the root.
+cp -r "$T/alice" "$T/legacy"
+openssl cms -sign -binary -nodetach -outform DER -signer "$T/eng.crt" -inkey "$T/eng.key" \
+	-in "$T/alice/policy.json" -out "$T/legacy/policy.cms"
+check "before: openssl cms -verify refuses a policy the group CA signed itself" bash -c "
+	! openssl cms -verify -inform DER -in '$T/legacy/policy.cms' -CAfile '$T/eng.crt' \
+		-out /dev/null 2>'$T/err' && grep -q 'unsuitable certificate purpose' '$T/err'"
+check "our client refuses it too, telling the user to renew" bash -c "
+	! '$C' --check '$T/legacy' 2>'$T/err' &&
+	grep -q 'signed by the group CA directly' '$T/err' && grep -q 'vpnfoctl enroll renew' '$T/err'"
+check "renew, though the certificate is not due, replaces it by a policy that verifies" bash -c "
+	'$C' --renew-due '$T/legacy' 2>'$T/err' | grep -qx 'renew not due' && '$C' --check '$T/legacy' &&
+	openssl cms -verify -inform DER -in '$T/legacy/policy.cms' -CAfile '$T/eng.crt' \
+		-out /dev/null 2>/dev/null && cmp -s '$T/legacy/cert.pem' '$T/alice/cert.pem'"
+# A group from an older version: no policy_signers table, schema version 1.
+pkid_stop
+q "DROP TABLE policy_signers; DELETE FROM schema_version WHERE version = 2;"
+$P group list >/dev/null
+check "an older database is migrated to schema 2, with no policy signer yet" bash -c "
+	test \"\$(sqlite3 '$T/pki.db' 'SELECT MAX(version) FROM schema_version')\" = 2 &&
+	test \"\$(sqlite3 '$T/pki.db' 'SELECT COUNT(*) FROM policy_signers')\" = 0"
+pkid_start --timeout 2 || nok "pkid restart"
+served_cms "$T/lazy.cms"
+check "a group without a policy signer gets one on its next policy request" bash -c "
+	test \"\$(sqlite3 '$T/pki.db' 'SELECT COUNT(*) FROM policy_signers')\" = 1 &&
+	openssl cms -verify -inform DER -in '$T/lazy.cms' -CAfile '$T/eng.crt' -out /dev/null 2>/dev/null &&
+	$P audit | grep -q 'for group eng issued (none yet: group created by an older version)'"
+q "SELECT key_enc FROM policy_signers WHERE group_name = 'eng'" >"$T/signer.key.enc"
+check "the policy signer's key is stored encrypted" \
+	grep -q 'BEGIN ENCRYPTED PRIVATE KEY' "$T/signer.key.enc"
+served_cms "$T/again.cms"
+check "the next request reuses it" test "$(signer_serial "$T/lazy.cms")" = "$(signer_serial "$T/again.cms")"
+# A signer with 30 days left (less than CA_POLICY_RENEW_DAYS): renewed on use.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+	-subj '/CN=eng policy signing' -out "$T/short.csr" 2>/dev/null
+openssl x509 -req -in "$T/short.csr" -CA "$T/eng.crt" -CAkey "$T/eng.key" -days 30 \
+	-out "$T/short.crt" 2>/dev/null
+q "UPDATE policy_signers SET cert = '$(cat "$T/short.crt")' WHERE group_name = 'eng'"
+served_cms "$T/renewed.cms"
+check "a policy signer near its expiry is renewed on the next policy request" bash -c "
+	test '$(signer_serial "$T/renewed.cms")' != '$(openssl x509 -in "$T/short.crt" -noout -serial)' &&
+	openssl cms -verify -inform DER -in '$T/renewed.cms' -CAfile '$T/eng.crt' -out /dev/null 2>/dev/null &&
+	$P audit | grep -q 'for group eng issued (renewal)'"
+# A forged policy signed by a certificate of the group without the EKU.
+openssl cms -sign -binary -nodetach -outform DER -signer "$T/unrecorded.crt" \
+	-inkey "$T/forged.key" -in "$T/alice/policy.json" -out "$T/tampered/policy.cms"
+check "a policy signed by another certificate of the group CA is refused" bash -c "
+	! '$C' --check '$T/tampered' 2>'$T/err' && grep -q 'not a policy-signing certificate' '$T/err'"
+
 $P cert revoke "$SERIAL" --reason 1
 s=$(api /v1/policy --cert "$T/alice/cert.pem" --key "$T/alice/key.pem")
 check "revoked client certificate is 403" bash -c "test $s = 403 && grep -q revoked '$T/body'"

@@ -230,6 +230,46 @@ static void gateway_cert_names_its_addresses(void **state)
 	EVP_PKEY_free(key);
 }
 
+/* keyUsage digitalSignature only (critical), CA:FALSE, EKU emailProtection
+ * plus the vpnfo policy-signing OID, issued by the group CA and no longer
+ * valid than it. */
+static void policy_signer_is_a_signing_only_leaf_of_the_group_ca(void **state)
+{
+	struct fixture *f = *state;
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	EVP_PKEY *key;
+	X509 *c;
+	char cn[128], kind[32];
+	int crit = 0;
+	ASN1_BIT_STRING *ku;
+
+	assert_int_equal(ca_policy_signer_create(f->ca, f->cakey, CA_POLICY_DAYS, &c, &key), 0);
+	assert_int_equal(ca_cert_cn(c, cn, sizeof(cn)), 0);
+	assert_string_equal(cn, "eng policy signing");
+	assert_int_equal(ca_key_kind(key, kind, sizeof(kind)), 0);
+	assert_string_equal(kind, "ec-p256");
+	assert_int_equal(X509_get_key_usage(c), KU_DIGITAL_SIGNATURE);
+	ku = X509_get_ext_d2i(c, NID_key_usage, &crit, NULL);
+	assert_non_null(ku);
+	assert_int_equal(crit, 1);
+	ASN1_BIT_STRING_free(ku);
+	assert_int_equal(X509_check_ca(c), 0);
+	assert_true(ca_cert_has_eku(c, CA_OID_POLICY_SIGNING));
+	assert_true(X509_get_extended_key_usage(c) & XKU_SMIME);
+	assert_false(ca_cert_has_eku(f->ca, CA_OID_POLICY_SIGNING));
+	/* The CA is valid for 30 days: so is the signer, not 1826. */
+	assert_int_equal(ASN1_TIME_compare(X509_get0_notAfter(c), X509_get0_notAfter(f->ca)), 0);
+	assert_true(X509_STORE_add_cert(store, f->ca));
+	assert_true(X509_STORE_CTX_init(ctx, store, c, NULL));
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SMIME_SIGN);
+	assert_int_equal(X509_verify_cert(ctx), 1);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	X509_free(c);
+	EVP_PKEY_free(key);
+}
+
 static void crl_lists_revoked_serials(void **state)
 {
 	struct fixture *f = *state;
@@ -273,6 +313,7 @@ int main(void)
 		cmocka_unit_test(csr_key_type_must_be_allowed),
 		cmocka_unit_test(issued_client_cert_chains_to_group_ca),
 		cmocka_unit_test(gateway_cert_names_its_addresses),
+		cmocka_unit_test(policy_signer_is_a_signing_only_leaf_of_the_group_ca),
 		cmocka_unit_test(crl_lists_revoked_serials),
 		cmocka_unit_test(fingerprint_is_sha256_hex),
 	};

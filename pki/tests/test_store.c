@@ -82,7 +82,7 @@ static void schema_is_at_latest_version(void **state)
 
 	(void)state;
 	assert_int_equal(store_schema_version(st, &v), 0);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2);
 }
 
 static void group_add_get_duplicate(void **state)
@@ -101,6 +101,29 @@ static void group_add_get_duplicate(void **state)
 	assert_int_equal(store_group_set_policy(st, "nosuch", "{}"), -ENOENT);
 	g = group("bad name");
 	assert_int_equal(store_group_add(st, &g), -EINVAL);
+}
+
+static void policy_signer_is_replaced_not_duplicated(void **state)
+{
+	struct store_group g = group("gs");
+	struct store_signer sg = { .cert = "CERT1", .key = "KEY1", .not_after = 100 }, out;
+
+	(void)state;
+	snprintf(sg.group, sizeof(sg.group), "gs");
+	assert_int_equal(store_signer_set(st, &sg), -ENOENT); /* no such group yet */
+	assert_int_equal(store_group_add(st, &g), 0);
+	assert_int_equal(store_signer_get(st, "gs", &out), -ENOENT);
+	assert_int_equal(store_signer_set(st, &sg), 0);
+	sg.cert = "CERT2";
+	sg.key = "KEY2";
+	sg.not_after = -5;
+	assert_int_equal(store_signer_set(st, &sg), 0);
+	assert_int_equal(store_signer_get(st, "gs", &out), 0);
+	assert_string_equal(out.group, "gs");
+	assert_string_equal(out.cert, "CERT2");
+	assert_string_equal(out.key, "KEY2");
+	assert_int_equal(out.not_after, -5);
+	store_signer_free(&out);
 }
 
 static void user_needs_an_existing_group(void **state)
@@ -393,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(schema_is_at_latest_version),
 		cmocka_unit_test(group_add_get_duplicate),
+		cmocka_unit_test(policy_signer_is_replaced_not_duplicated),
 		cmocka_unit_test(user_needs_an_existing_group),
 		cmocka_unit_test(gateways_come_by_priority),
 		cmocka_unit_test(certificates_revoke_once),

@@ -340,9 +340,32 @@ static void new_ca(const char *cn, const char *file, X509 **ca,
 	free(pem);
 }
 
-/* The state enroll_run leaves: group CA, signed policy, its content. */
+/* The state enroll_run leaves: group CA, the policy signed by the
+ * policy-signing certificate the CA issued, its content. */
 static void make_state(const char *json)
 {
+	struct sbuf cms = { 0 };
+	EVP_PKEY *key, *signkey;
+	X509 *ca, *signer;
+
+	new_ca("eng", "ca.pem", &ca, &key);
+	assert_int_equal(ca_policy_signer_create(ca, key, 10, &signer, &signkey), 0);
+	assert_int_equal(policy_sign(signer, signkey, json, &cms), 0);
+	X509_free(signer);
+	EVP_PKEY_free(signkey);
+	put("policy.cms", cms.data, cms.len);
+	put("policy.json", json, strlen(json));
+	sbuf_free(&cms);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+}
+
+/* Replaces policy.cms by the same policy signed with a fresh CA's own
+ * key, that CA becoming ca.pem: how servers before the policy-signing
+ * certificate signed. */
+static void legacy_policy(void)
+{
+	char *json = std_policy();
 	struct sbuf cms = { 0 };
 	EVP_PKEY *key;
 	X509 *ca;
@@ -350,7 +373,6 @@ static void make_state(const char *json)
 	new_ca("eng", "ca.pem", &ca, &key);
 	assert_int_equal(policy_sign(ca, key, json, &cms), 0);
 	put("policy.cms", cms.data, cms.len);
-	put("policy.json", json, strlen(json));
 	sbuf_free(&cms);
 	X509_free(ca);
 	EVP_PKEY_free(key);
@@ -396,7 +418,15 @@ static void signed_state(void **state)
 	EVP_PKEY_free(k);
 	assert_int_equal(enrolled_load(&conf, &enr, dir, opts, false),
 			 -EINVAL);
-	err_has("policy.cms: the signature does not verify");
+	err_has("policy.cms: refused with");
+	err_has("does not verify with the group CA");
+	/* a policy signed by the group CA itself (an older server) */
+	make_state(std_policy());
+	legacy_policy();
+	assert_int_equal(enrolled_load(&conf, &enr, dir, opts, false),
+			 -EINVAL);
+	err_has("signed by the group CA directly");
+	err_has("vpnfoctl enroll renew");
 	/* a missing file is named */
 	snprintf(want, sizeof(want), "%s/policy.cms", dir);
 	unlink(want);

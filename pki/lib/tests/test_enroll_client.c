@@ -28,13 +28,14 @@ static void write_file(const char *name, const void *p, size_t n)
 	assert_int_equal(file_write(path, p, n, 0644), 0);
 }
 
-/* A group CA, its policy signed as CMS, both stored like enroll_run does. */
+/* A group CA, its policy signed as CMS by the policy-signing certificate
+ * it issued, stored like enroll_run does. */
 static void make_state(X509 **ca_out, EVP_PKEY **key_out)
 {
 	struct policy pol;
 	struct sbuf json = { 0 }, cms = { 0 };
-	EVP_PKEY *key;
-	X509 *ca;
+	EVP_PKEY *key, *signkey;
+	X509 *ca, *signer;
 	char *pem;
 
 	assert_int_equal(ca_key_generate("ec", &key), 0);
@@ -44,10 +45,13 @@ static void make_state(X509 **ca_out, EVP_PKEY **key_out)
 	free(pem);
 	policy_default(&pol);
 	assert_int_equal(policy_to_json(&pol, &json), 0);
-	assert_int_equal(policy_sign(ca, key, json.data, &cms), 0);
+	assert_int_equal(ca_policy_signer_create(ca, key, 10, &signer, &signkey), 0);
+	assert_int_equal(policy_sign(signer, signkey, json.data, &cms), 0);
 	write_file("policy.cms", cms.data, cms.len);
 	sbuf_free(&json);
 	sbuf_free(&cms);
+	X509_free(signer);
+	EVP_PKEY_free(signkey);
 	*ca_out = ca;
 	*key_out = key;
 }
@@ -127,6 +131,28 @@ static void policy_signed_by_other_ca_is_refused(void **state)
 	EVP_PKEY_free(other_key);
 }
 
+/* What servers before the policy-signing certificate stored: refused,
+ * and told apart from a bad signature so that renew can replace it. */
+static void policy_signed_by_the_group_ca_itself_is_refused(void **state)
+{
+	struct sbuf json = { 0 }, cms = { 0 };
+	struct policy pol;
+	EVP_PKEY *key;
+	X509 *ca;
+
+	(void)state;
+	make_state(&ca, &key);
+	policy_default(&pol);
+	assert_int_equal(policy_to_json(&pol, &json), 0);
+	assert_int_equal(policy_sign(ca, key, json.data, &cms), 0);
+	write_file("policy.cms", cms.data, cms.len);
+	assert_int_equal(enroll_policy_check(dir), -EKEYREJECTED);
+	sbuf_free(&json);
+	sbuf_free(&cms);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+}
+
 static void enroll_without_trust_anchor_is_refused(void **state)
 {
 	struct enroll_cfg cfg = { .host = "127.0.0.1", .port = 1, .user = "alice",
@@ -162,6 +188,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tampered_policy_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_signed_by_other_ca_is_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(policy_signed_by_the_group_ca_itself_is_refused,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(enroll_without_trust_anchor_is_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(enroll_with_bad_user_name_is_refused, setup,
