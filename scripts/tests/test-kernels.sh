@@ -13,10 +13,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
+# shellcheck source=scripts/tests/tap.sh
+. "$top/scripts/tests/tap.sh"
 
 version=$(cat VERSION)
 kvers=$(for d in /lib/modules/*/build; do [ -d "$d" ] && basename "${d%/build}"; done | sort -V)

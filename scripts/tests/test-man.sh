@@ -19,11 +19,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# shellcheck source=scripts/tests/tap.sh
+. "$top/scripts/tests/tap.sh"
 
 man=Documentation/man
 pages="vpnfoctl.8 vpnfod.8 vpnfod.conf.5 vpnfo-pki.8 vpnfo-pkid.8 vpnfo.7"
