@@ -8,8 +8,10 @@
 #ifndef VPNFO_ADDR_H
 #define VPNFO_ADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 /* The one address type of userspace: vpnfoctl, vpnfod, the IKE library
@@ -28,6 +30,14 @@ struct vpnfo_prefix {
 static inline unsigned int addr_len(const struct vpnfo_addr *a)
 {
 	return a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
+}
+
+/* Same family and the same 4 or 16 bytes. */
+static inline bool addr_eq(const struct vpnfo_addr *a,
+			   const struct vpnfo_addr *b)
+{
+	return a->family == b->family &&
+	       !memcmp(a->bytes, b->bytes, addr_len(a));
 }
 
 /* FAMILY's 4 or 16 bytes from RAW; the rest zeroed. */

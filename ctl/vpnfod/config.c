@@ -462,9 +462,7 @@ static void link_groups(struct vpnfod_conf *c)
 		for (j = i + 1; j < c->n && !p->initiator; j++) {
 			const struct vpnfod_peer *q = &c->p[j];
 
-			if (!q->initiator &&
-			    q->local.ip.family == p->local.ip.family &&
-			    !memcmp(q->local.ip.bytes, p->local.ip.bytes, 16)) {
+			if (!q->initiator && addr_eq(&q->local.ip, &p->local.ip)) {
 				p->ike.alt = &q->ike;
 				break;
 			}

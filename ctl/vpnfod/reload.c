@@ -10,11 +10,6 @@ static bool ts_eq(const struct ike_ts_pl *a, const struct ike_ts_pl *b)
 	return a->n == b->n && !memcmp(a->ts, b->ts, a->n * sizeof(a->ts[0]));
 }
 
-static bool ip_eq(const struct vpnfo_addr *a, const struct vpnfo_addr *b)
-{
-	return a->family == b->family && !memcmp(a->bytes, b->bytes, sizeof(a->bytes));
-}
-
 static struct vpnfod_peer *find(struct vpnfod_conf *c, const char *name,
 				bool initiator)
 {
@@ -40,9 +35,9 @@ static unsigned int frozen(const struct vpnfod_peer *p,
 	const char *what[6];
 	unsigned int i, n = 0;
 
-	if (!ip_eq(&p->local.ip, &q->local.ip))
+	if (!addr_eq(&p->local.ip, &q->local.ip))
 		what[n++] = "local";
-	if (p->initiator && !ip_eq(&p->remote.ip, &q->remote.ip))
+	if (p->initiator && !addr_eq(&p->remote.ip, &q->remote.ip))
 		what[n++] = "remote";
 	if (!ts_eq(&a->ts_local, &b->ts_local))
 		what[n++] = "local-ts";
@@ -109,7 +104,7 @@ static unsigned int module_frozen(const struct vpnfod_conf *cur,
 				break;
 		if (j < nw->n)
 			same = a->prio[i] == b->prio[j] &&
-			       ip_eq(&a->probe[i], &b->probe[j]);
+			       addr_eq(&a->probe[i], &b->probe[j]);
 	}
 	if (same)
 		return 0;

@@ -201,13 +201,6 @@ static int d_adopt(void *ctx, struct ike_sa *old, struct ike_sa *nw,
 	return 0;
 }
 
-static bool ip_eq(const struct ike_addr *a, const struct ike_addr *b)
-{
-	size_t l = a->ip.family == AF_INET ? 4 : 16;
-
-	return a->ip.family == b->ip.family && !memcmp(a->ip.bytes, b->ip.bytes, l);
-}
-
 static struct ike_sa *sa_find(struct daemon *d, const struct ike_hdr *h,
 			      const struct ike_addr *from)
 {
@@ -219,7 +212,7 @@ static struct ike_sa *sa_find(struct daemon *d, const struct ike_hdr *h,
 		if (sa->spi_i != h->spi_i || sa->state == IKE_S_DEAD)
 			continue;
 		/* Our own SPIi is unique; a peer's only with its address. */
-		if (sa->initiator || ip_eq(&sa->remote, from))
+		if (sa->initiator || addr_eq(&sa->remote.ip, &from->ip))
 			return sa;
 	}
 	return NULL;
@@ -232,10 +225,8 @@ static struct vpnfod_peer *group_for(struct daemon *d,
 
 	for (i = 0; i < d->conf.n; i++) {
 		struct vpnfod_peer *p = &d->conf.p[i];
-		size_t l = local->ip.family == AF_INET ? 4 : 16;
 
-		if (!p->initiator && p->local.ip.family == local->ip.family &&
-		    !memcmp(p->local.ip.bytes, local->ip.bytes, l))
+		if (!p->initiator && addr_eq(&p->local.ip, &local->ip))
 			return p;
 	}
 	return NULL;
